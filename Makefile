@@ -1,0 +1,60 @@
+# SafetyNet — two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV_ENV := SAFETYNET_ENV=development SAFETYNET_DEMO=1
+
+.PHONY: run setup test test-sqlite test-postgres test-browser lint typecheck messages bench clean chromium
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "SafetyNet is at http://$(HOST):$(PORT)/  — stop it with Ctrl+C."
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+# Every test, on SQLite, browser tests included.
+test: setup chromium lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=safetynet.settings_test >/dev/null
+	$(BIN)/pytest
+
+# The same suite on a fresh PostgreSQL database (127.0.0.1:5432, trust auth by default).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/safetynet_ci_$(shell date +%s)_$$$$
+test-postgres: setup chromium
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+test-browser: setup chromium
+	$(BIN)/pytest -m browser
+
+lint: setup
+	$(BIN)/ruff check safetynet scripts bench
+	$(BIN)/mypy safetynet
+
+messages: setup
+	cd safetynet && ../$(BIN)/django-admin makemessages -l hi -l bn -l ne --ignore 'tests/*' && ../$(BIN)/django-admin compilemessages
+
+bench: setup
+	$(BIN)/python bench/seed_scale.py
+
+clean:
+	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The permission layer. Import lookups from ``safetynet.access.lookups``."""

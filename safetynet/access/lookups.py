@@ -1,0 +1,68 @@
+"""Fetch one record for a user: 404 when it is missing *or* not visible (so nobody can
+probe which cases exist), 403 only when the record is visible but the action is not
+allowed on it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from safetynet.audit.services import record_access
+from safetynet.cases.models import Case
+from safetynet.people.models import Person
+
+from . import policy
+from .querysets import memberships_with
+
+
+def get_case_for(user, public_id, action: str = policy.Cap.CASE_VIEW) -> Case:
+    case = Case.objects.visible_to(user, policy.Cap.CASE_VIEW).select_related(
+        "owning_agency", "jurisdiction").filter(public_id=public_id).first()
+    if case is None:
+        raise Http404(_("No such case."))
+    if action != policy.Cap.CASE_VIEW and not Case.objects.visible_to(user, action).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this on this case."))
+    return case
+
+
+def get_person_for(user, public_id, action: str = policy.Cap.PERSON_VIEW) -> Person:
+    person = Person.objects.visible_to(user, policy.Cap.PERSON_VIEW).filter(public_id=public_id).first()
+    if person is None:
+        raise Http404(_("No such person."))
+    if action != policy.Cap.PERSON_VIEW and not Person.objects.visible_to(user, action).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this for this person."))
+    return person
+
+
+def can_view_identity(user, person: Person) -> bool:
+    return Person.objects.visible_to(user, policy.Cap.IDENTITY_VIEW).filter(pk=person.pk).exists()
+
+
+def get_identity_for(user, person: Person, *, purpose: str) -> dict | None:
+    """Decrypt a person's identity for display, writing the AccessEvent first.
+
+    Returns None when the identity was erased or never recorded.
+    """
+    if not can_view_identity(user, person):
+        raise PermissionDenied(_("Your role does not allow you to see who this person is."))
+    identity = getattr(person, "identity", None) if person.identity_erased_at is None else None
+    if identity is None:
+        return None
+    fields = identity.filled_fields()
+    membership = next(iter(memberships_with(user, policy.Cap.IDENTITY_VIEW)), None)
+    record_access(actor=user, person_code=person.code, fields=fields, purpose=purpose,
+                  agency=membership.agency if membership else None)
+    return identity.decrypted()
+
+
+def get_photo_for(user, person: Person) -> tuple[bytes, str] | None:
+    if not can_view_identity(user, person):
+        raise Http404(_("No such photo."))
+    identity = getattr(person, "identity", None) if person.identity_erased_at is None else None
+    if identity is None or not identity.photo_enc:
+        return None
+    membership = next(iter(memberships_with(user, policy.Cap.IDENTITY_VIEW)), None)
+    record_access(actor=user, person_code=person.code, fields=["photo"], purpose="photo",
+                  agency=membership.agency if membership else None)
+    return identity.get_photo(), identity.photo_content_type

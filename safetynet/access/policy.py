@@ -1,0 +1,121 @@
+"""THE capability matrix: who may do what. One table, reviewed as one table.
+
+A change here changes what every page, API endpoint and export lets people do, so it is
+reviewed by the security lead (see SECURITY.md). Three things decide access to a record:
+
+1. the **capability**: may this role ever do this action? (``MATRIX`` below)
+2. the **scope**: which records? (``SCOPE`` below, applied in ``access/querysets.py``)
+   - ``jurisdiction``: records of the agency's jurisdiction and everything under it
+   - ``agency``: records the agency owns
+   - ``none``: no individual records at all (aggregates only, or administration only)
+3. **explicit grants** on one case (``access.models.AccessGrant``): case team, accepted
+   referral, and break-glass with a written reason that expires.
+
+Django's ``is_superuser`` grants nothing here: a system administrator manages users and
+agencies but holds no capability that reads a victim's identity.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNITY_REPORTER = "community_reporter", _("Community reporter / vigilance member")
+    AHTU_OFFICER = "ahtu_officer", _("AHTU officer")
+    AHTU_HEAD = "ahtu_head", _("AHTU head")
+    POLICE_OFFICER = "police_officer", _("Police station officer")
+    BORDER_OFFICER = "border_officer", _("Border-force officer")
+    NGO_CASEWORKER = "ngo_caseworker", _("NGO caseworker")
+    SHELTER_STAFF = "shelter_staff", _("Shelter staff")
+    COUNSELLOR = "counsellor", _("Counsellor")
+    CWC_MEMBER = "cwc_member", _("CWC member")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    ME_OFFICER = "me_officer", _("Programme M&E officer")
+    RESEARCHER = "researcher", _("Researcher")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+class Cap(models.TextChoices):
+    CASE_VIEW = "case.view", _("See cases")
+    CASE_CREATE = "case.create", _("Open cases")
+    CASE_EDIT = "case.edit", _("Edit cases and their status")
+    CASE_ADD_PARTY = "case.add_party", _("Add victims, suspects and witnesses")
+    CASE_ADD_NOTE = "case.add_note", _("Write case notes")
+    CASE_MANAGE_TEAM = "case.manage_team", _("Manage the case team")
+    PERSON_VIEW = "person.view", _("See pseudonymous person records")
+    IDENTITY_VIEW = "identity.view", _("See names, phones, addresses, ID numbers, photos")
+    IDENTITY_EDIT = "identity.edit", _("Record identity details")
+    IDENTITY_ERASE = "identity.erase", _("Erase an identity on request")
+    BREAK_GLASS = "access.break_glass", _("Emergency access to a case outside scope (audited)")
+    STATS_VIEW = "stats.view", _("See aggregate counts")
+    AUDIT_VIEW_AGENCY = "audit.view_agency", _("See the audit trail of own agency")
+    AUDIT_VIEW_ALL = "audit.view_all", _("See the whole audit trail")
+    USERS_MANAGE = "users.manage", _("Manage users and memberships")
+    AGENCIES_MANAGE = "agencies.manage", _("Manage agencies and jurisdictions")
+    TIP_SUBMIT = "tip.submit", _("Submit community reports")
+
+
+C = Cap
+_INVESTIGATOR = {
+    C.CASE_VIEW, C.CASE_CREATE, C.CASE_EDIT, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE,
+    C.PERSON_VIEW, C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.STATS_VIEW,
+}
+
+# role -> capabilities. Read across a row: everything that role can ever do.
+MATRIX: dict[str, frozenset[str]] = {
+    Role.COMMUNITY_REPORTER: frozenset({C.TIP_SUBMIT}),
+    Role.AHTU_OFFICER: frozenset(_INVESTIGATOR | {C.BREAK_GLASS}),
+    Role.AHTU_HEAD: frozenset(
+        _INVESTIGATOR | {C.BREAK_GLASS, C.CASE_MANAGE_TEAM, C.AUDIT_VIEW_AGENCY, C.IDENTITY_ERASE}
+    ),
+    Role.POLICE_OFFICER: frozenset(_INVESTIGATOR - {C.STATS_VIEW}),
+    Role.BORDER_OFFICER: frozenset(
+        {C.CASE_VIEW, C.CASE_CREATE, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW,
+         C.IDENTITY_EDIT}
+    ),
+    Role.NGO_CASEWORKER: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.CWC_MEMBER: frozenset({C.CASE_VIEW, C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.PROSECUTOR: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.ME_OFFICER: frozenset({C.STATS_VIEW}),
+    Role.RESEARCHER: frozenset({C.STATS_VIEW}),
+    Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL}),
+}
+
+# role -> which individual records its capabilities reach (before explicit grants).
+SCOPE: dict[str, str] = {
+    Role.COMMUNITY_REPORTER: "none",
+    Role.AHTU_OFFICER: "jurisdiction",
+    Role.AHTU_HEAD: "jurisdiction",
+    Role.POLICE_OFFICER: "agency",
+    Role.BORDER_OFFICER: "agency",
+    Role.NGO_CASEWORKER: "agency",
+    Role.SHELTER_STAFF: "agency",
+    Role.COUNSELLOR: "agency",
+    Role.CWC_MEMBER: "jurisdiction",
+    Role.PROSECUTOR: "agency",
+    Role.ME_OFFICER: "none",
+    Role.RESEARCHER: "none",
+    Role.SYSADMIN: "none",
+}
+
+# Capabilities that reveal identity data: every role holding one must sign in with 2FA.
+IDENTITY_CAPS = frozenset({C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.IDENTITY_ERASE})
+# Roles whose scope is "none" never receive record access through a grant either.
+GRANTABLE_ROLES = frozenset(r for r, s in SCOPE.items() if s != "none")
+
+
+def role_has(role: str, capability: str) -> bool:
+    return capability in MATRIX.get(role, frozenset())
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    return frozenset(r for r, caps in MATRIX.items() if capability in caps)
+
+
+def requires_two_factor(roles: set[str]) -> bool:
+    """Every role that can see identities, and every administrator, must use TOTP."""
+    return any(MATRIX.get(r, frozenset()) & (IDENTITY_CAPS | {C.USERS_MANAGE}) for r in roles)

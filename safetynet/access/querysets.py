@@ -1,0 +1,94 @@
+"""Scope: which records a user's memberships and grants reach, per action.
+
+Every list, search, export and API queryset of a sensitive model starts from
+``Model.objects.visible_to(user, action)``, which lands here. The rules are in
+``policy.py``; this module only turns them into one SQL filter per model.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from . import policy
+
+
+def active_memberships(user) -> list:
+    """The user's active memberships (cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_safetynet_memberships", None)
+    if cached is None:
+        from safetynet.agencies.models import Membership
+
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+            .select_related("agency", "agency__jurisdiction")
+        )
+        user._safetynet_memberships = cached
+    return cached
+
+
+def memberships_with(user, capability: str) -> list:
+    return [m for m in active_memberships(user) if policy.role_has(m.role, capability)]
+
+
+def capabilities(user) -> set[str]:
+    caps: set[str] = set()
+    for m in active_memberships(user):
+        caps |= policy.MATRIX.get(m.role, frozenset())
+    return caps
+
+
+def has_capability(user, capability: str) -> bool:
+    return capability in capabilities(user)
+
+
+def _case_q(user, memberships: list) -> Q:
+    q = Q(pk__in=[])
+    grantable = False
+    for m in memberships:
+        scope = policy.SCOPE.get(m.role, "none")
+        if scope == "jurisdiction":
+            q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
+        elif scope == "agency":
+            q |= Q(owning_agency_id=m.agency_id)
+        grantable = grantable or m.role in policy.GRANTABLE_ROLES
+    if grantable:
+        from .models import AccessGrant
+
+        q |= Q(pk__in=AccessGrant.objects.active().filter(user=user).values("case_id"))
+    return q
+
+
+def cases_visible_to(qs: QuerySet, user, action: str = "case.view") -> QuerySet:
+    memberships = memberships_with(user, action)
+    if not memberships:
+        return qs.none()
+    return qs.filter(_case_q(user, memberships))
+
+
+def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> QuerySet:
+    """A person is reached through a case the user may see, or through the agency or
+    jurisdiction that registered them — with the memberships that hold ``action``."""
+    memberships = memberships_with(user, action)
+    if not memberships:
+        return qs.none()
+    from safetynet.cases.models import Case, CaseParty
+
+    q = Q(pk__in=[])
+    for m in memberships:
+        scope = policy.SCOPE.get(m.role, "none")
+        if scope == "jurisdiction":
+            q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
+        elif scope == "agency":
+            q |= Q(registering_agency_id=m.agency_id)
+    cases = Case.objects.filter(_case_q(user, memberships))
+    q |= Q(pk__in=CaseParty.objects.filter(case__in=cases).values("person_id"))
+    return qs.filter(q)
+
+
+def audit_visible_to(qs: QuerySet, user) -> QuerySet:
+    if has_capability(user, policy.Cap.AUDIT_VIEW_ALL):
+        return qs
+    agency_ids = [m.agency_id for m in memberships_with(user, policy.Cap.AUDIT_VIEW_AGENCY)]
+    return qs.filter(agency_id__in=agency_ids) if agency_ids else qs.none()

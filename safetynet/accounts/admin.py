@@ -1,0 +1,30 @@
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.access import policy
+from safetynet.core.admin_site import CapabilityAdmin, site
+
+from . import services
+from .models import User
+
+
+class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
+    capability = policy.Cap.USERS_MANAGE
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    # No is_superuser / groups / permissions: access comes from memberships only.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "preferred_language")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
+    readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        # The password was already hashed by Django's form; the service saves and audits.
+        services.save_user(actor=request.user, user=obj)
+
+
+site.register(User, UserAdmin)

@@ -1,0 +1,39 @@
+"""Writes to accounts: creating users, deactivating them, sessions and 2FA devices."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+
+from safetynet.access import policy
+from safetynet.audit.services import diff, record
+from safetynet.core.services import require, snapshot
+
+from .models import User, UserSession
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "preferred_language"]
+
+
+def save_user(*, actor, user: User, password: str | None = None) -> User:
+    if actor is not None:
+        require(actor, policy.Cap.USERS_MANAGE)
+    before = snapshot(User.objects.get(pk=user.pk), USER_FIELDS) if user.pk else {}
+    with transaction.atomic():
+        if password:
+            user.set_password(password)
+        user.save()
+        changes = diff(before, snapshot(user, USER_FIELDS))
+        if password:
+            changes["password"] = "changed"
+        record(actor=actor, action="user.save", obj=user, object_id=user.username, changes=changes)
+    return user
+
+
+def revoke_session(*, actor, tracked: UserSession) -> None:
+    """End one of the actor's own sessions (e.g. a phone that was lost)."""
+    if tracked.user_id != actor.pk:
+        raise PermissionError("a user may only end their own sessions")
+    with transaction.atomic():
+        Session.objects.filter(session_key=tracked.session_key).delete()
+        record(actor=actor, action="session.revoke", object_type="session", object_id=str(tracked.public_id))
+        tracked.delete()

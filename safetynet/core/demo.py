@@ -1,0 +1,275 @@
+"""Deterministic demo data: agencies, one user per role, a few hundred cases.
+
+Running it twice changes nothing: agencies and users are keyed by code and username, and
+cases are generated only for demo agencies that have none. ``bulk_persons`` adds N
+persons (with encrypted identities) and cases for load tests; it writes one audit event
+per batch rather than one per row, and says so in the event.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from safetynet.access.policy import Role
+from safetynet.accounts.models import User
+from safetynet.accounts.totp import demo_key_for
+from safetynet.agencies.geography import load_geography
+from safetynet.agencies.models import Agency, Jurisdiction, Membership
+from safetynet.audit.services import record
+from safetynet.cases import services as case_services
+from safetynet.cases.models import Case, CaseParty
+from safetynet.core.models import next_serial
+from safetynet.people import demo_names
+from safetynet.people.models import Person, PersonIdentity
+from safetynet.people.services import format_code, person_code_prefix
+
+DEMO_PASSWORD = "safetynet-demo-2026"
+SEED = 20261128
+
+# (short code, name, type, jurisdiction code)
+AGENCIES = [
+    ("PLAT", "SafetyNet platform administration", Agency.Type.PLATFORM, "IN"),
+    ("UNODC", "UNODC programme office, New Delhi", Agency.Type.PROGRAMME, "IN-DL"),
+    ("RSRCH", "Counter-trafficking research unit", Agency.Type.PROGRAMME, "IN"),
+    ("AHTU-N24P", "AHTU North 24 Parganas (Barasat)", Agency.Type.AHTU, "IN-WB-N24P"),
+    ("AHTU-S24P", "AHTU South 24 Parganas", Agency.Type.AHTU, "IN-WB-S24P"),
+    ("AHTU-MURS", "AHTU Murshidabad", Agency.Type.AHTU, "IN-WB-MURS"),
+    ("AHTU-KOLK", "AHTU Kolkata", Agency.Type.AHTU, "IN-WB-KOLK"),
+    ("AHTU-DARJ", "AHTU Darjeeling", Agency.Type.AHTU, "IN-WB-DARJ"),
+    ("AHTU-KISH", "AHTU Kishanganj", Agency.Type.AHTU, "IN-BR-KISH"),
+    ("AHTU-ECHA", "AHTU East Champaran (Motihari)", Agency.Type.AHTU, "IN-BR-ECHA"),
+    ("AHTU-PUNE", "AHTU Pune", Agency.Type.AHTU, "IN-MH-PUNE"),
+    ("AHTU-MUMB", "AHTU Mumbai", Agency.Type.AHTU, "IN-MH-MUMB"),
+    ("AHTU-RANC", "AHTU Ranchi", Agency.Type.AHTU, "IN-JH-RANC"),
+    ("PS-BONG", "Bongaon Police Station", Agency.Type.POLICE_STATION, "IN-WB-N24P-BONG"),
+    ("PS-KSGJ", "Kishanganj Town Police Station", Agency.Type.POLICE_STATION, "IN-BR-KISH-KSGJ"),
+    ("BSF-PTRP", "BSF Border Outpost Petrapole", Agency.Type.BORDER_BSF, "IN-WB-N24P-PTRP"),
+    ("SSB-GLGL", "SSB Border Outpost Galgalia", Agency.Type.BORDER_SSB, "IN-BR-KISH-GLGL"),
+    ("NGO-N24P", "Nari Suraksha Samiti, Barasat", Agency.Type.NGO, "IN-WB-N24P"),
+    ("NGO-KISH", "Seemanchal Jan Vikas Kendra, Kishanganj", Agency.Type.NGO, "IN-BR-KISH"),
+    ("SH-KOLK", "Ujjawala Shelter Home, Kolkata", Agency.Type.SHELTER, "IN-WB-KOLK"),
+    ("CWC-N24P", "Child Welfare Committee, North 24 Parganas", Agency.Type.CWC, "IN-WB-N24P"),
+    ("PP-N24P", "Public Prosecutor, Barasat", Agency.Type.PROSECUTION, "IN-WB-N24P"),
+    ("CT-N24P", "Special Court (ITPA), Barasat", Agency.Type.COURT, "IN-WB-N24P"),
+    ("HLTH-N24P", "District Hospital, Barasat", Agency.Type.HEALTH, "IN-WB-N24P"),
+    ("LAB-JH", "Labour Department, Jharkhand", Agency.Type.LABOUR, "IN-JH"),
+    ("NTC-WB", "Nodal Training Centre, West Bengal Police", Agency.Type.TRAINING, "IN-WB"),
+    ("TOUR-GA", "Goa Tourism Code of Conduct cell", Agency.Type.TOURISM, "IN-GA"),
+    ("BGB-JASH", "BGB Benapole (Jashore)", Agency.Type.BORDER_COUNTERPART, "BD-KHL-JASH"),
+    ("NP-JHAP", "Nepal Police, Jhapa", Agency.Type.BORDER_COUNTERPART, "NP-P1-JHAP"),
+]
+
+# username, first name, role, agency code
+USERS = [
+    ("reporter.kish", "Anjali", Role.COMMUNITY_REPORTER, "NGO-KISH"),
+    ("ahtu.n24p", "Sourav", Role.AHTU_OFFICER, "AHTU-N24P"),
+    ("head.n24p", "Madhumita", Role.AHTU_HEAD, "AHTU-N24P"),
+    ("ahtu.kish", "Ravi", Role.AHTU_OFFICER, "AHTU-KISH"),
+    ("police.bongaon", "Tapas", Role.POLICE_OFFICER, "PS-BONG"),
+    ("bsf.petrapole", "Harjit", Role.BORDER_OFFICER, "BSF-PTRP"),
+    ("ngo.n24p", "Shampa", Role.NGO_CASEWORKER, "NGO-N24P"),
+    ("ngo.kish", "Nazia", Role.NGO_CASEWORKER, "NGO-KISH"),
+    ("shelter.kolk", "Rupa", Role.SHELTER_STAFF, "SH-KOLK"),
+    ("counsellor.kolk", "Debjani", Role.COUNSELLOR, "SH-KOLK"),
+    ("cwc.n24p", "Arindam", Role.CWC_MEMBER, "CWC-N24P"),
+    ("prosecutor.n24p", "Sanjoy", Role.PROSECUTOR, "PP-N24P"),
+    ("me.officer", "Priya", Role.ME_OFFICER, "UNODC"),
+    ("researcher", "Kabir", Role.RESEARCHER, "RSRCH"),
+    ("admin", "Platform", Role.SYSADMIN, "PLAT"),
+]
+
+CASE_TITLES = [
+    "Girls moved through {place} on a job promise",
+    "Fake marriage offer, bride taken to {place}",
+    "Boys held at a brick kiln near {place}",
+    "Domestic workers confined in {place}",
+    "Minor found at a hotel in {place}",
+    "Women held near the border at {place}",
+    "Child labour at an embroidery unit, {place}",
+]
+NOTE_TEXTS = [
+    "Informant confirmed the vehicle number seen at the bus stand.",
+    "Victim statement recorded before the magistrate.",
+    "Medical examination done at the district hospital.",
+    "CWC informed; production scheduled within 24 hours.",
+    "Suspect's phone records requested from the provider.",
+    "Family traced; home study requested from the NGO.",
+]
+
+
+@dataclass
+class SeedResult:
+    agencies: int = 0
+    users: int = 0
+    cases: int = 0
+    persons: int = 0
+
+
+def seed_agencies(result: SeedResult) -> dict[str, Agency]:
+    places = {j.code: j for j in Jurisdiction.objects.all()}
+    agencies = {}
+    for code, name, kind, place in AGENCIES:
+        agency = Agency.objects.filter(short_code=code).first()
+        if agency is None:
+            agency = Agency.objects.create(short_code=code, name=name, agency_type=kind, jurisdiction=places[place])
+            record(actor=None, action="agency.save", obj=agency, agency=agency, changes={"seed": "demo"})
+            result.agencies += 1
+        agencies[code] = agency
+    return agencies
+
+
+def seed_users(agencies: dict[str, Agency], result: SeedResult) -> dict[str, User]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = {}
+    for username, first, role, agency_code in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=first, last_name="(demo)", is_demo=True)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Membership.objects.create(user=user, agency=agencies[agency_code], role=role)
+            TOTPDevice.objects.create(user=user, name="demo", key=demo_key_for(username), confirmed=True)
+            record(actor=None, action="user.save", obj=user, object_id=username,
+                   changes={"seed": "demo", "role": role, "agency": agency_code})
+            result.users += 1
+        users[username] = user
+    return users
+
+
+def _district_places(agency: Agency) -> list[Jurisdiction]:
+    return list(Jurisdiction.objects.filter(path__startswith=agency.jurisdiction.path))
+
+
+def seed_cases(agencies: dict[str, Agency], users: dict[str, User], result: SeedResult, per_agency: int = 30):
+    rng = random.Random(SEED)
+    ahtus = [a for code, a in sorted(agencies.items()) if a.agency_type == Agency.Type.AHTU]
+    if Case.objects.filter(owning_agency__in=ahtus).exists():
+        return  # already seeded: never duplicate
+    actor_for = {a.pk: users["ahtu.n24p"] if a.short_code == "AHTU-N24P" else None for a in ahtus}
+    today = timezone.localdate()
+    for agency in ahtus:
+        officer = actor_for.get(agency.pk) or _agency_officer(agency, users)
+        places = _district_places(agency)
+        state_code = agency.jurisdiction.path.split("/")[1]
+        for _i in range(per_agency):
+            place = rng.choice(places)
+            opened = today - datetime.timedelta(days=rng.randint(0, 900))
+            with transaction.atomic():
+                case = case_services.open_case(
+                    actor=officer, agency=agency, jurisdiction=place, opened_on=opened,
+                    title=rng.choice(CASE_TITLES).format(place=place.name), kind=rng.choice(Case.Kind.values[:6]),
+                    summary="Demo case generated for training and testing.",
+                )
+                for role, count in (("victim", rng.randint(1, 3)), ("suspect", rng.randint(1, 2)),
+                                    ("witness", rng.randint(0, 1))):
+                    for _k in range(count):
+                        sex = "female" if role == "victim" and rng.random() < 0.85 else rng.choice(["male", "female"])
+                        age_band = rng.choice(["12-17", "18-25", "12-17", "26-40"]) if role == "victim" \
+                            else rng.choice(["26-40", "41+", "18-25"])
+                        nationality = "BD" if state_code == "WB" and rng.random() < 0.3 else \
+                            ("NP" if state_code == "BR" and rng.random() < 0.3 else "IN")
+                        ident = demo_names.name_for_place(rng, sex, state_code)
+                        ident["phones"] = [demo_names.phone(rng, nationality)]
+                        case_services.add_party(actor=officer, case=case, role=role, sex=sex, age_band=age_band,
+                                                nationality=nationality, identity=ident)
+                for _n in range(rng.randint(1, 3)):
+                    case_services.add_note(actor=officer, case=case, body=rng.choice(NOTE_TEXTS))
+                status_path = ["investigating", "charge_sheeted", "in_trial", "closed"][: rng.randint(0, 4)]
+                for status in status_path:
+                    case = case_services.change_status(actor=officer, case=case, expected_version=case.version,
+                                                       status=status)
+            result.cases += 1
+
+
+def _agency_officer(agency: Agency, users: dict[str, User]) -> User:
+    """A demo officer for AHTUs that have no named demo user (kept out of the README list)."""
+    username = f"officer.{agency.short_code.lower()}"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name="Officer", last_name="(demo)", is_demo=True, is_active=True)
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, agency=agency, role=Role.AHTU_OFFICER)
+    return user
+
+
+def seed_demo() -> SeedResult:
+    result = SeedResult()
+    load_geography()
+    with transaction.atomic():
+        agencies = seed_agencies(result)
+        users = seed_users(agencies, result)
+    seed_cases(agencies, users, result)
+    return result
+
+
+def bulk_persons(total: int, batch: int = 5000, progress: Callable[[int, int], None] | None = None) -> int:
+    """Add ``total`` persons with encrypted identities, a case per ~4 persons, for load tests."""
+    from safetynet.people import vault
+
+    rng = random.Random(SEED + total)
+    ahtus = list(Agency.objects.filter(agency_type=Agency.Type.AHTU).select_related("jurisdiction"))
+    if not ahtus:
+        raise RuntimeError("run seed_demo first: load tests need the demo agencies")
+    officer = User.objects.get(username="ahtu.n24p")
+    places = {a.pk: _district_places(a) for a in ahtus}
+    year = timezone.localdate().year
+    done = 0
+    started = time.monotonic()
+    while done < total:
+        n = min(batch, total - done)
+        with transaction.atomic():
+            agency = ahtus[(done // batch) % len(ahtus)]
+            district = agency.jurisdiction
+            state_code = district.path.split("/")[1]
+            prefix = person_code_prefix(district, year)
+            first = next_serial(prefix, n)
+            persons = []
+            for i in range(n):
+                persons.append(Person(code=format_code(prefix, first + i), sex=rng.choice(["female", "female", "male"]),
+                                      age_band=rng.choice(Person.AgeBand.values), nationality="IN",
+                                      jurisdiction=rng.choice(places[agency.pk]), registering_agency=agency))
+            Person.objects.bulk_create(persons, batch_size=1000)
+            persons = list(Person.objects.filter(code__in=[p.code for p in persons]).only("id", "public_id", "code"))
+            identities = []
+            for p in persons:
+                ident = demo_names.name_for_place(rng, "female", state_code)
+                ctx = str(p.public_id)
+                identities.append(PersonIdentity(
+                    person_id=p.pk,
+                    name_native_enc=vault.encrypt(ident["name_native"], f"{ctx}:name_native"),
+                    name_latin_enc=vault.encrypt(ident["name_latin"], f"{ctx}:name_latin"),
+                ))
+            PersonIdentity.objects.bulk_create(identities, batch_size=1000)
+            case_prefix = f"{agency.short_code}-{year}"
+            n_cases = max(1, n // 4)
+            first_case = next_serial(case_prefix, n_cases)
+            cases = [Case(reference=f"{case_prefix}-{first_case + k:04d}", title="Load-test case", kind="other",
+                          owning_agency=agency, jurisdiction=rng.choice(places[agency.pk]),
+                          opened_on=timezone.localdate() - datetime.timedelta(days=rng.randint(0, 1500)),
+                          status=rng.choice(Case.Status.values), created_by=officer) for k in range(n_cases)]
+            Case.objects.bulk_create(cases, batch_size=1000)
+            refs = [c.reference for c in cases]
+            case_ids = list(Case.objects.filter(reference__in=refs).values_list("id", flat=True))
+            parties = [CaseParty(case_id=case_ids[idx % len(case_ids)], person_id=p.pk,
+                                 role="victim" if idx % 4 else "suspect", added_by=officer)
+                       for idx, p in enumerate(persons)]
+            CaseParty.objects.bulk_create(parties, batch_size=1000)
+            record(actor=None, action="demo.bulk_persons", object_type="people.person", object_id=prefix,
+                   changes={"persons": n, "cases": n_cases, "first_serial": first,
+                            "note": "bulk load-test seed: one audit event per batch"})
+        done += n
+        if progress:
+            progress(done, int(time.monotonic() - started))
+    return done
+
+
+__all__ = ["seed_demo", "bulk_persons", "DEMO_PASSWORD", "USERS"]

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from safetynet.core.demo import DEMO_PASSWORD, USERS, bulk_persons, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo dataset (idempotent). --persons N adds N persons for load tests."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=0, help="add this many persons (load tests)")
+        parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+
+    def handle(self, *args, persons=0, batch=5000, quiet_logins=False, **options):
+        result = seed_demo()
+        self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases added "
+                          "(0 means it was already there)")
+        if persons:
+            def progress(done, seconds):
+                self.stdout.write(f"  persons: {done:,}/{persons:,} ({seconds}s)")
+
+            bulk_persons(persons, batch=batch, progress=progress)
+        if not quiet_logins:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+            for username, _first, role, agency in USERS:
+                self.stdout.write(f"  {username:18} {role.label} · {agency}")
+            self.stdout.write("Two-factor code: shown on the sign-in page in demo mode (SAFETYNET_DEMO=1).")

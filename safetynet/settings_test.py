@@ -1,0 +1,10 @@
+"""Test settings: the real settings with the test environment switched on."""
+
+import os
+
+os.environ.setdefault("SAFETYNET_ENV", "test")
+os.environ.setdefault("SAFETYNET_VAULT_KEYS", "k1:" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+
+from .settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]

@@ -1,0 +1,71 @@
+"""Aggregate counts for dashboards and researchers.
+
+Counts below ``SMALL_CELL`` are shown as "<5" to researchers: a cell of 1 or 2 in a
+district and month can point to a person. Investigators see exact counts of their own
+scope.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from safetynet.access import policy
+from safetynet.access.querysets import has_capability
+from safetynet.cases.models import Case, CaseParty
+
+SMALL_CELL = 5
+
+
+def _suppress(rows, exact: bool) -> list[dict]:
+    rows = [dict(r) for r in rows]
+    if exact:
+        return rows
+    out = []
+    for row in rows:
+        n = row["n"]
+        out.append({**row, "n": n if n >= SMALL_CELL else None, "display": str(n) if n >= SMALL_CELL else "<5"})
+    return out
+
+
+def _label(choices, rows, key):
+    labels = dict(choices)
+    for row in rows:
+        row["label"] = str(labels.get(row[key], row[key] or "—"))
+        row.setdefault("display", str(row["n"]))
+    return rows
+
+
+def platform_counts(user) -> dict:
+    """Counts across all agencies, with no record-level data (for stats.view holders)."""
+    if not has_capability(user, policy.Cap.STATS_VIEW):
+        raise PermissionError("stats.view required")
+    # Aggregates only: these querysets never leave this function as records.
+    cases = Case.objects.all()
+    exact = False
+    by_status = _suppress((cases.values("status").annotate(n=Count("id")).order_by("status")), exact)
+    by_kind = _suppress((cases.values("kind").annotate(n=Count("id")).order_by("-n")), exact)
+    by_state = _suppress((
+        cases.values("jurisdiction__parent__name").annotate(n=Count("id")).order_by("-n")), exact)
+    victims = CaseParty.objects.filter(role=CaseParty.Role.VICTIM)
+    by_sex = _suppress((victims.values("person__sex").annotate(n=Count("person", distinct=True))
+                            .order_by("person__sex")), exact)
+    by_age = _suppress((victims.values("person__age_band").annotate(n=Count("person", distinct=True))
+                            .order_by("person__age_band")), exact)
+    return {
+        "total_cases": cases.count(),
+        "total_victims": victims.values("person").distinct().count(),
+        "by_status": _label(Case.Status.choices, by_status, "status"),
+        "by_kind": _label(Case.Kind.choices, by_kind, "kind"),
+        "by_state": [{**r, "label": r["jurisdiction__parent__name"] or "—"} for r in by_state],
+        "victims_by_sex": _label([("female", "Female"), ("male", "Male"), ("other", "Other"),
+                                  ("unknown", "Not known")], by_sex, "person__sex"),
+        "victims_by_age": _label([], by_age, "person__age_band"),
+    }
+
+
+def scope_counts(user) -> dict:
+    """Exact counts of the cases a user may see (their own dashboard)."""
+    cases = Case.objects.visible_to(user)
+    by_status = list(cases.values("status").annotate(n=Count("id")).order_by("status"))
+    return {"total": sum(r["n"] for r in by_status),
+            "by_status": _label(Case.Status.choices, by_status, "status")}

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from safetynet.core.admin_site import site as admin_site
+
+urlpatterns = [
+    path("", include("safetynet.core.urls")),
+    path("accounts/", include("safetynet.accounts.urls")),
+    path("cases/", include("safetynet.cases.urls")),
+    path("people/", include("safetynet.people.urls")),
+    path("audit/", include("safetynet.audit.urls")),
+    path("stats/", include("safetynet.stats.urls")),
+    path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("safetynet.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
