@@ -166,7 +166,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safetynet.accounts.views.lockout_response"
-AXES_ENABLE_ACCESS_FAILURE_LOG = False  # access logs would hold IP addresses for ever
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False  # access logs would hold IP addresses for ever
 
 # Idle timeout: the cookie lives 30 minutes past the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("SAFETYNET_IDLE_TIMEOUT_SECONDS", 30 * 60))
@@ -200,7 +201,10 @@ TIME_ZONE = "Asia/Kolkata"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves collected files (collectstatic into STATIC_ROOT); elsewhere WhiteNoise
+# serves straight from the apps' static folders.
+STATIC_ROOT = BASE_DIR / "staticfiles" if IS_PRODUCTION else None
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

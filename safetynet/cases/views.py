@@ -77,7 +77,7 @@ def _detail_context(request, case, **extra):
         "can_add_party": can[policy.Cap.CASE_ADD_PARTY],
         "can_add_note": can[policy.Cap.CASE_ADD_NOTE],
         "can_manage_team": can[policy.Cap.CASE_MANAGE_TEAM],
-        "next_statuses": [(s, Case.Status(s).label) for s in Case.TRANSITIONS.get(case.status, ())],
+        "next_statuses": [(s, label) for s, label in Case.Status.choices if case.can_move_to(s)],
         "note_form": NoteForm(),
         "team_form": TeamForm(),
     }

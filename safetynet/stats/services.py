@@ -28,7 +28,10 @@ def _suppress(rows, exact: bool) -> list[dict]:
 
 
 def _label(choices, rows, key):
+    """Add display labels and keep the choices' own order (the workflow order for statuses)."""
     labels = dict(choices)
+    order = {value: i for i, value in enumerate(labels)}
+    rows.sort(key=lambda r: order.get(r[key], len(order)))
     for row in rows:
         row["label"] = str(labels.get(row[key], row[key] or "—"))
         row.setdefault("display", str(row["n"]))
