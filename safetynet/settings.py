@@ -236,7 +236,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFETYNET_LOG_LEVEL", "INFO")},
     # Request bodies and querystrings are never logged: they may carry identity data.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # axes logs every sign-in at INFO; failures and lockouts (WARNING) are what operators need.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # Identity vault keys: see safetynet/people/vault.py and README "Configuration".

@@ -66,10 +66,15 @@ def verify_view(request):
         return redirect(f"{reverse('accounts:setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
+        allowed, why = device.verify_is_allowed()
+        if not allowed:
+            # django-otp slows guessing down: 1 s after a wrong code, then 2, 4, 8 ...
+            form.add_error("token", _("Too many wrong codes. Wait a few seconds, then enter the newest code."))
+        elif device.verify_token(form.cleaned_data["token"].strip()):
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right or has expired. Codes change every 30 seconds."))
+        else:
+            form.add_error("token", _("That code is not right or has expired. Codes change every 30 seconds."))
     from django.conf import settings
 
     demo_code = totp.current_code(device) if settings.DEMO_MODE and request.user.is_demo else None
