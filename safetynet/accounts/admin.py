@@ -26,5 +26,13 @@ class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
         # The password was already hashed by Django's form; the service saves and audits.
         services.save_user(actor=request.user, user=obj)
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own view saves the new password; we add the audit event when it succeeds."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            services.record_password_reset(actor=request.user, user=user)
+        return response
+
 
 site.register(User, UserAdmin)

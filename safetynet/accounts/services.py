@@ -29,6 +29,14 @@ def save_user(*, actor, user: User, password: str | None = None) -> User:
     return user
 
 
+def record_password_reset(*, actor, user: User) -> None:
+    """An administrator set a new password (Django's admin form saved it)."""
+    require(actor, policy.Cap.USERS_MANAGE)
+    with transaction.atomic():
+        record(actor=actor, action="user.password_reset", obj=user, object_id=user.username,
+               changes={"password": "reset by administrator"})
+
+
 def revoke_session(*, actor, tracked: UserSession) -> None:
     """End one of the actor's own sessions (e.g. a phone that was lost)."""
     if tracked.user_id != actor.pk:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -52,8 +53,13 @@ def login_view(request):
         else:
             login(request, user)
             if needs_second_factor(user):
-                return redirect(f"{reverse('accounts:verify')}?next={_next_url(request)}")
-            return redirect(_next_url(request))
+                response = redirect(f"{reverse('accounts:verify')}?next={_next_url(request)}")
+            else:
+                response = redirect(_next_url(request))
+            # Sign-in switches to the user's own language unless they picked one on this device.
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+            return response
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/login.html", {"form": form, "error": error,
                                                    "next": _next_url(request)}, status=status)
@@ -75,8 +81,6 @@ def verify_view(request):
             return redirect(_next_url(request))
         else:
             form.add_error("token", _("That code is not right or has expired. Codes change every 30 seconds."))
-    from django.conf import settings
-
     demo_code = totp.current_code(device) if settings.DEMO_MODE and request.user.is_demo else None
     return render(request, "accounts/verify.html", {"form": form, "demo_code": demo_code,
                                                     "next": _next_url(request)},

@@ -24,6 +24,20 @@ class SafetyNetAdminSite(admin.AdminSite):
         )
 
 
+    def login(self, request, extra_context=None):
+        """One sign-in for everything: ours, with the second factor, never the admin's own form."""
+        from urllib.parse import urlencode
+
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        if request.user.is_authenticated:
+            from django.http import Http404
+
+            raise Http404(_("Not found."))
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('admin:index')})}")
+
+
 site = SafetyNetAdminSite(name="admin")
 
 
