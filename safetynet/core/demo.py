@@ -201,13 +201,13 @@ def _agency_officer(agency: Agency, users: dict[str, User]) -> User:
     return user
 
 
-def seed_demo() -> SeedResult:
+def seed_demo(cases_per_agency: int = 30) -> SeedResult:
     result = SeedResult()
     load_geography()
     with transaction.atomic():
         agencies = seed_agencies(result)
         users = seed_users(agencies, result)
-    seed_cases(agencies, users, result)
+    seed_cases(agencies, users, result, per_agency=cases_per_agency)
     return result
 
 

@@ -9,10 +9,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, default=0, help="add this many persons (load tests)")
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument("--cases-per-agency", type=int, default=30, help="demo cases for each AHTU")
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
 
-    def handle(self, *args, persons=0, batch=5000, quiet_logins=False, **options):
-        result = seed_demo()
+    def handle(self, *args, persons=0, batch=5000, quiet_logins=False, cases_per_agency=30, **options):
+        result = seed_demo(cases_per_agency=cases_per_agency)
         self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases added "
                           "(0 means it was already there)")
         if persons:
