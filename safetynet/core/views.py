@@ -9,7 +9,6 @@ from safetynet.access.querysets import active_memberships, has_capability
 from safetynet.cases.models import Case
 from safetynet.stats.services import platform_counts, scope_counts
 
-
 # What each role finds on its dashboard, in one sentence, so nobody wonders why a panel is empty.
 ROLE_GUIDE = {
     policy.Role.COMMUNITY_REPORTER: _("You can report what you see; you will only ever see your own reports."),
