@@ -52,6 +52,19 @@ class PartyForm(forms.Form):
 
     LIST_FIELDS = ("aliases", "phones", "addresses", "id_numbers")
 
+    def clean_phones(self):
+        import re
+
+        text = self.cleaned_data["phones"]
+        # The message names the line, not its content: identity data stays out of error messages.
+        for number, line in enumerate((line.strip() for line in text.splitlines()), start=1):
+            digits = re.sub(r"\D", "", line)
+            if line and (not re.fullmatch(r"\+?[\d\s\-()]+", line) or not 6 <= len(digits) <= 15):
+                raise forms.ValidationError(
+                    _("Line %(n)s is not a phone number: use digits, spaces, + and - only (6 to 15 digits)."),
+                    params={"n": number})
+        return text
+
     def identity(self) -> dict:
         data = self.cleaned_data
         ident = {"name_native": data["name_native"], "name_latin": data["name_latin"]}

@@ -158,3 +158,12 @@ def test_csrf_failure_is_explained(users):
     strict.cookies = client.cookies
     r = strict.post("/cases/new/", {"title": "x"})
     assert r.status_code == 403 and "Form expired" in r.content.decode()
+
+
+def test_phone_number_with_letters_is_refused(client_for, n24p_case, snapshot_counts):
+    before = snapshot_counts()
+    r = client_for("ahtu_n24p").post(f"/cases/{n24p_case.public_id}/parties/new/", {
+        "role": "witness", "sex": "male", "age_band": "26-40", "nationality": "IN", "phones": "call me maybe"})
+    assert r.status_code == 400 and "Line 1 is not a phone number" in r.content.decode()
+    assert "call me maybe" not in r.content.decode().split("<textarea")[0]
+    assert snapshot_counts() == before

@@ -7,3 +7,20 @@ register = template.Library()
 def max_n(rows) -> int:
     """Largest count in a list of {"n": ...} rows, for scaling bar charts."""
     return max((row.get("n") or 0 for row in rows or []), default=0)
+
+
+@register.filter
+def change_lines(changes) -> list[str]:
+    """An audit event's changes as short readable lines: "title: old → new"."""
+    lines = []
+    for key, value in (changes or {}).items():
+        if isinstance(value, dict) and set(value) == {"before", "after"}:
+            lines.append(f"{key}: {value['before']} → {value['after']}")
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{k}={v}" for k, v in value.items())
+            lines.append(f"{key}: {inner}")
+        elif isinstance(value, list):
+            lines.append(f"{key}: {', '.join(map(str, value))}")
+        else:
+            lines.append(f"{key}: {value}")
+    return lines
