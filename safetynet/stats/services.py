@@ -12,6 +12,7 @@ from django.db.models import Count
 from safetynet.access import policy
 from safetynet.access.querysets import has_capability
 from safetynet.cases.models import Case, CaseParty
+from safetynet.people.models import Person
 
 SMALL_CELL = 5
 
@@ -38,6 +39,23 @@ def _label(choices, rows, key):
     return rows
 
 
+def _by_state(cases) -> list[dict]:
+    """Cases per state or division, whatever level (district, station) each case sits at.
+
+    Groups by jurisdiction path in SQL (a few hundred distinct places), then folds each
+    path onto its state ("IN/WB/N24P/BONG/" -> "IN/WB/").
+    """
+    from safetynet.agencies.models import Jurisdiction
+
+    totals: dict[str, int] = {}
+    for row in cases.values("jurisdiction__path").annotate(n=Count("id")):
+        state_path = "/".join(row["jurisdiction__path"].split("/")[:2]) + "/"
+        totals[state_path] = totals.get(state_path, 0) + row["n"]
+    names = dict(Jurisdiction.objects.filter(path__in=totals).values_list("path", "name"))
+    rows = [{"label": names.get(path, path), "n": n} for path, n in totals.items()]
+    return sorted(rows, key=lambda r: -r["n"])
+
+
 def platform_counts(user) -> dict:
     """Counts across all agencies, with no record-level data (for stats.view holders)."""
     if not has_capability(user, policy.Cap.STATS_VIEW):
@@ -47,8 +65,7 @@ def platform_counts(user) -> dict:
     exact = False
     by_status = _suppress((cases.values("status").annotate(n=Count("id")).order_by("status")), exact)
     by_kind = _suppress((cases.values("kind").annotate(n=Count("id")).order_by("-n")), exact)
-    by_state = _suppress((
-        cases.values("jurisdiction__parent__name").annotate(n=Count("id")).order_by("-n")), exact)
+    by_state = _suppress(_by_state(cases), exact)
     victims = CaseParty.objects.filter(role=CaseParty.Role.VICTIM)
     by_sex = _suppress((victims.values("person__sex").annotate(n=Count("person", distinct=True))
                             .order_by("person__sex")), exact)
@@ -59,10 +76,9 @@ def platform_counts(user) -> dict:
         "total_victims": victims.values("person").distinct().count(),
         "by_status": _label(Case.Status.choices, by_status, "status"),
         "by_kind": _label(Case.Kind.choices, by_kind, "kind"),
-        "by_state": [{**r, "label": r["jurisdiction__parent__name"] or "—"} for r in by_state],
-        "victims_by_sex": _label([("female", "Female"), ("male", "Male"), ("other", "Other"),
-                                  ("unknown", "Not known")], by_sex, "person__sex"),
-        "victims_by_age": _label([], by_age, "person__age_band"),
+        "by_state": by_state,
+        "victims_by_sex": _label(Person.Sex.choices, by_sex, "person__sex"),
+        "victims_by_age": _label(Person.AgeBand.choices, by_age, "person__age_band"),
     }
 
 
