@@ -92,3 +92,12 @@ def audit_visible_to(qs: QuerySet, user) -> QuerySet:
         return qs
     agency_ids = [m.agency_id for m in memberships_with(user, policy.Cap.AUDIT_VIEW_AGENCY)]
     return qs.filter(agency_id__in=agency_ids) if agency_ids else qs.none()
+
+
+def aggregates_visible_to(qs: QuerySet, user) -> QuerySet:
+    """Rows that may be *counted* (never listed) for someone with stats.view: every agency's.
+
+    Only safetynet/stats/services.py uses this, and it returns counts, never rows: that is
+    what lets a researcher see national figures while seeing no record at all.
+    """
+    return qs if has_capability(user, policy.Cap.STATS_VIEW) else qs.none()

@@ -20,6 +20,12 @@ class CaseQuerySet(models.QuerySet):
 
         return cases_visible_to(self, user, action)
 
+    def countable_by(self, user):
+        """For aggregate counts only (see access.querysets.aggregates_visible_to)."""
+        from safetynet.access.querysets import aggregates_visible_to
+
+        return aggregates_visible_to(self, user)
+
 
 class Case(VersionedModel):
     class Status(models.TextChoices):
@@ -70,6 +76,13 @@ class Case(VersionedModel):
         return status in self.TRANSITIONS.get(self.status, set())
 
 
+class CasePartyQuerySet(models.QuerySet):
+    def countable_by(self, user):
+        from safetynet.access.querysets import aggregates_visible_to
+
+        return aggregates_visible_to(self, user)
+
+
 class CaseParty(TimeStampedModel):
     class Role(models.TextChoices):
         VICTIM = "victim", _("Victim")
@@ -81,6 +94,8 @@ class CaseParty(TimeStampedModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="case_parties")
     role = models.CharField(_("role in the case"), max_length=20, choices=Role.choices)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = CasePartyQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "created_at"]

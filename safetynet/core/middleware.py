@@ -26,3 +26,27 @@ class RequestSizeMiddleware:
             body = render_to_string("error.html", {"title": _("Too large"), "message": message}, request)
             return HttpResponse(body, status=413)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts only from our own origin: an injected <script> in a note or a name cannot run.
+
+    Inline styles stay allowed (bar widths, small layout tweaks); they cannot run code.
+    The Swagger page of drf-spectacular needs an inline script, so /api/docs/ gets its own
+    policy that allows only that.
+    """
+
+    POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+    DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                   "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            docs = request.path.startswith("/api/docs")
+            response["Content-Security-Policy"] = self.DOCS_POLICY if docs else self.POLICY
+        return response

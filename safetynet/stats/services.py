@@ -61,12 +61,12 @@ def platform_counts(user) -> dict:
     if not has_capability(user, policy.Cap.STATS_VIEW):
         raise PermissionError("stats.view required")
     # Aggregates only: these querysets never leave this function as records.
-    cases = Case.objects.all()
+    cases = Case.objects.countable_by(user)
     exact = False
     by_status = _suppress((cases.values("status").annotate(n=Count("id")).order_by("status")), exact)
     by_kind = _suppress((cases.values("kind").annotate(n=Count("id")).order_by("-n")), exact)
     by_state = _suppress(_by_state(cases), exact)
-    victims = CaseParty.objects.filter(role=CaseParty.Role.VICTIM)
+    victims = CaseParty.objects.countable_by(user).filter(role=CaseParty.Role.VICTIM)
     by_sex = _suppress((victims.values("person__sex").annotate(n=Count("person", distinct=True))
                             .order_by("person__sex")), exact)
     by_age = _suppress((victims.values("person__age_band").annotate(n=Count("person", distinct=True))

@@ -167,3 +167,12 @@ def test_phone_number_with_letters_is_refused(client_for, n24p_case, snapshot_co
     assert r.status_code == 400 and "Line 1 is not a phone number" in r.content.decode()
     assert "call me maybe" not in r.content.decode().split("<textarea")[0]
     assert snapshot_counts() == before
+
+
+def test_script_in_a_note_is_shown_as_text_and_cannot_run(client_for, n24p_case):
+    client = client_for("ahtu_n24p")
+    client.post(f"/cases/{n24p_case.public_id}/notes/", {"body": "<script>alert(1)</script>"})
+    r = client.get(f"/cases/{n24p_case.public_id}/")
+    page = r.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert "script-src 'self'" in r["Content-Security-Policy"]
