@@ -26,12 +26,15 @@ run: setup
 	@echo "SafetyNet is at http://$(HOST):$(PORT)/  — stop it with Ctrl+C."
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+# Debian packages the tests need: chromium for the browser tests (Playwright never downloads
+# a browser here), Noto fonts so Bengali and Devanagari render, gettext for the catalogues.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; fi; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v xgettext >/dev/null 2>&1 \
+	    || ! fc-list 2>/dev/null | grep -qi NotoSansBengali; then \
+	  echo "installing chromium, fonts-noto-core and gettext from Debian"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    chromium fonts-noto-core gettext >/dev/null; fi
 
 # Every test, on SQLite, browser tests included.
 test: setup chromium lint
