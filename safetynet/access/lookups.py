@@ -13,7 +13,6 @@ from safetynet.cases.models import Case
 from safetynet.people.models import Person
 
 from . import policy
-from .querysets import memberships_with
 
 
 def get_case_for(user, public_id, action: str = policy.Cap.CASE_VIEW) -> Case:
@@ -50,9 +49,10 @@ def get_identity_for(user, person: Person, *, purpose: str) -> dict | None:
     if identity is None:
         return None
     fields = identity.filled_fields()
-    membership = next(iter(memberships_with(user, policy.Cap.IDENTITY_VIEW)), None)
+    # Filed under the agency that holds the person's record, so its head sees who looked
+    # (break-glass included), whichever agency the viewer belongs to.
     record_access(actor=user, person_code=person.code, fields=fields, purpose=purpose,
-                  agency=membership.agency if membership else None)
+                  agency=person.registering_agency)
     return identity.decrypted()
 
 
@@ -62,7 +62,6 @@ def get_photo_for(user, person: Person) -> tuple[bytes, str] | None:
     identity = getattr(person, "identity", None) if person.identity_erased_at is None else None
     if identity is None or not identity.photo_enc:
         return None
-    membership = next(iter(memberships_with(user, policy.Cap.IDENTITY_VIEW)), None)
     record_access(actor=user, person_code=person.code, fields=["photo"], purpose="photo",
-                  agency=membership.agency if membership else None)
+                  agency=person.registering_agency)
     return identity.get_photo(), identity.photo_content_type

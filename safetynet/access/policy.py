@@ -102,6 +102,16 @@ SCOPE: dict[str, str] = {
     Role.SYSADMIN: "none",
 }
 
+# Through a case, some roles may learn who only some of its people are: care workers serve
+# survivors, not investigations, so a case-team NGO caseworker sees the victim's name but
+# not the suspect's or the witness's. Roles not listed reach every party of a visible case.
+IDENTITY_PARTY_ROLES: dict[str, frozenset[str]] = {
+    Role.NGO_CASEWORKER: frozenset({"victim"}),
+    Role.SHELTER_STAFF: frozenset({"victim"}),
+    Role.COUNSELLOR: frozenset({"victim"}),
+    Role.CWC_MEMBER: frozenset({"victim"}),
+}
+
 # Capabilities that reveal identity data: every role holding one must sign in with 2FA.
 IDENTITY_CAPS = frozenset({C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.IDENTITY_ERASE})
 # Roles whose scope is "none" never receive record access through a grant either.

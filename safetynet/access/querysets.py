@@ -82,8 +82,17 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
             q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
         elif scope == "agency":
             q |= Q(registering_agency_id=m.agency_id)
-    cases = Case.objects.filter(_case_q(user, memberships))
-    q |= Q(pk__in=CaseParty.objects.filter(case__in=cases).values("person_id"))
+    # Through cases: identity actions may be limited to some party roles (policy.IDENTITY_PARTY_ROLES).
+    limited_action = action in policy.IDENTITY_CAPS
+    groups: dict[frozenset[str] | None, list] = {}
+    for m in memberships:
+        allowed = policy.IDENTITY_PARTY_ROLES.get(m.role) if limited_action else None
+        groups.setdefault(allowed, []).append(m)
+    for allowed, group in groups.items():
+        parties = CaseParty.objects.filter(case__in=Case.objects.filter(_case_q(user, group)))
+        if allowed is not None:
+            parties = parties.filter(role__in=allowed)
+        q |= Q(pk__in=parties.values("person_id"))
     return qs.filter(q)
 
 

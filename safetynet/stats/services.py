@@ -1,8 +1,12 @@
 """Aggregate counts for dashboards and researchers.
 
-Counts below ``SMALL_CELL`` are shown as "<5" to researchers: a cell of 1 or 2 in a
-district and month can point to a person. Investigators see exact counts of their own
-scope.
+Platform-wide figures (researchers, M&E) are protected against re-identification:
+- a cell below ``SMALL_CELL`` is shown as "<5" (a count of 1 in a district can point to a person);
+- when a breakdown hides exactly one cell, the next smallest is hidden too (secondary
+  suppression), so the hidden one cannot be worked out from the others;
+- totals are rounded to the nearest ``ROUND_TO`` and shown as "about", so "total minus the
+  shown cells" does not give the hidden ones either.
+Investigators see exact counts of their own scope (``scope_counts``).
 """
 
 from __future__ import annotations
@@ -15,17 +19,31 @@ from safetynet.cases.models import Case, CaseParty
 from safetynet.people.models import Person
 
 SMALL_CELL = 5
+ROUND_TO = 5
 
 
 def _suppress(rows, exact: bool) -> list[dict]:
     rows = [dict(r) for r in rows]
     if exact:
         return rows
+    hidden = [r for r in rows if r["n"] < SMALL_CELL]
+    if len(hidden) == 1:
+        shown = sorted((r for r in rows if r["n"] >= SMALL_CELL), key=lambda r: r["n"])
+        hidden += shown[:1]
+    hidden_ids = {id(r) for r in hidden}
     out = []
     for row in rows:
-        n = row["n"]
-        out.append({**row, "n": n if n >= SMALL_CELL else None, "display": str(n) if n >= SMALL_CELL else "<5"})
+        if id(row) in hidden_ids:
+            out.append({**row, "n": None, "display": "<5" if row["n"] < SMALL_CELL else "—"})
+        else:
+            out.append({**row, "display": str(row["n"])})
     return out
+
+
+def rounded(total: int) -> dict:
+    """A total for platform-wide figures: rounded, so it cannot un-hide suppressed cells."""
+    value = int(round(total / ROUND_TO) * ROUND_TO)
+    return {"n": value, "display": f"≈ {value:,}" if value != total or total < SMALL_CELL else f"{value:,}"}
 
 
 def _label(choices, rows, key):
@@ -72,8 +90,8 @@ def platform_counts(user) -> dict:
     by_age = _suppress((victims.values("person__age_band").annotate(n=Count("person", distinct=True))
                             .order_by("person__age_band")), exact)
     return {
-        "total_cases": cases.count(),
-        "total_victims": victims.values("person").distinct().count(),
+        "total_cases": rounded(cases.count()),
+        "total_victims": rounded(victims.values("person").distinct().count()),
         "by_status": _label(Case.Status.choices, by_status, "status"),
         "by_kind": _label(Case.Kind.choices, by_kind, "kind"),
         "by_state": by_state,
