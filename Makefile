@@ -54,7 +54,7 @@ lint: setup
 	$(BIN)/mypy safetynet
 
 messages: setup
-	cd safetynet && ../$(BIN)/django-admin makemessages -l hi -l bn -l ne --ignore 'tests/*' && ../$(BIN)/django-admin compilemessages
+	cd safetynet && ../$(BIN)/django-admin makemessages -l hi -l bn -l ne --ignore 'tests/*' --ignore conftest.py && ../$(BIN)/django-admin compilemessages
 
 bench: setup
 	$(BIN)/python bench/seed_scale.py

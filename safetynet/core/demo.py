@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from safetynet.access.policy import Role
@@ -238,10 +238,12 @@ def bulk_persons(total: int, batch: int = 5000, progress: Callable[[int, int], N
                                       age_band=rng.choice(Person.AgeBand.values), nationality="IN",
                                       jurisdiction=rng.choice(places[agency.pk]), registering_agency=agency))
             Person.objects.bulk_create(persons, batch_size=1000)
-            persons = list(Person.objects.filter(code__in=[p.code for p in persons]).only("id", "public_id", "code"))
+            # sex too, so that a man gets a man's name.
+            persons = list(Person.objects.filter(code__in=[p.code for p in persons])
+                           .only("id", "public_id", "code", "sex"))
             identities = []
             for p in persons:
-                ident = demo_names.name_for_place(rng, "female", state_code)
+                ident = demo_names.name_for_place(rng, "male" if p.sex == "male" else "female", state_code)
                 ctx = str(p.public_id)
                 identities.append(PersonIdentity(
                     person_id=p.pk,
@@ -266,6 +268,10 @@ def bulk_persons(total: int, batch: int = 5000, progress: Callable[[int, int], N
             record(actor=None, action="demo.bulk_persons", object_type="people.person", object_id=prefix,
                    changes={"persons": n, "cases": n_cases, "first_serial": first,
                             "note": "bulk load-test seed: one audit event per batch"})
+        # With DEBUG (SAFETYNET_ENV=development, as in `make run`) Django keeps every query's SQL
+        # in connection.queries_log and nothing clears it outside a request: drop it per batch,
+        # or a million-person seed holds thousands of 1,000-row INSERT statements in memory.
+        reset_queries()
         done += n
         if progress:
             progress(done, int(time.monotonic() - started))
