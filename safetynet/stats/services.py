@@ -42,8 +42,11 @@ def _suppress(rows, exact: bool) -> list[dict]:
 
 def rounded(total: int) -> dict:
     """A total for platform-wide figures: rounded, so it cannot un-hide suppressed cells."""
+    if 0 < total < SMALL_CELL:
+        # "≈ 0" for one case reads as "none"; say what the cells say instead.
+        return {"n": None, "display": f"<{SMALL_CELL}"}
     value = int(round(total / ROUND_TO) * ROUND_TO)
-    return {"n": value, "display": f"≈ {value:,}" if value != total or total < SMALL_CELL else f"{value:,}"}
+    return {"n": value, "display": f"≈ {value:,}" if value != total else f"{value:,}"}
 
 
 def _label(choices, rows, key):

@@ -60,7 +60,9 @@ def test_token_of_another_district_sees_nothing(n24p_case):
 def test_researcher_token_gets_counts_only(n24p_case):
     api = token_client("researcher")
     stats = api.get("/api/v1/stats/").json()
-    assert stats["total_cases"]["n"] == round(Case.objects.count() / 5) * 5
+    total = Case.objects.count()
+    assert 0 < total < 5  # one case: the total is shown like a small cell, never exactly
+    assert stats["total_cases"] == {"n": None, "display": "<5"}
     assert str(n24p_case.public_id) not in json.dumps(stats)
     assert api.get("/api/v1/cases/").json()["count"] == 0
     assert _post(api, "/api/v1/cases/", {"title": "x", "kind": "other", "jurisdiction": "IN-WB-N24P"}).status_code \

@@ -26,6 +26,13 @@ def test_cases_fold_onto_their_state(users, jurisdictions):
     assert stats["total_cases"] == {"n": 15, "display": "≈ 15"}  # 13, rounded for researchers
 
 
+def test_a_tiny_total_reads_as_fewer_than_five_not_zero(users, jurisdictions):
+    _open(users, jurisdictions, 1, "IN-WB-N24P")
+    stats = platform_counts(users["researcher"])
+    assert stats["total_cases"] == {"n": None, "display": "<5"}  # rounding would say "≈ 0": none at all
+    assert stats["total_victims"]["display"] in {"0", "<5"}
+
+
 def test_small_counts_are_suppressed_for_researchers(users, jurisdictions, client_for):
     _open(users, jurisdictions, 2, "IN-WB-N24P")
     stats = platform_counts(users["researcher"])
