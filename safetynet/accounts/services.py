@@ -37,6 +37,16 @@ def record_password_reset(*, actor, user: User) -> None:
                changes={"password": "reset by administrator"})
 
 
+def live_sessions(user: User):
+    """The user's tracked sessions that can still be used; rows of sessions that expired or
+    were cleared (idle timeout, `clearsessions`) are dropped so the list tells the truth."""
+    from django.utils import timezone
+
+    live_keys = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    UserSession.objects.filter(user=user).exclude(session_key__in=live_keys).delete()
+    return UserSession.objects.filter(user=user)
+
+
 def revoke_session(*, actor, tracked: UserSession) -> None:
     """End one of the actor's own sessions (e.g. a phone that was lost)."""
     if tracked.user_id != actor.pk:

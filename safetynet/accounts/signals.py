@@ -1,4 +1,4 @@
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -14,3 +14,11 @@ def track_session(sender, request, user, **kwargs):
             defaults={"user": user, "last_seen_at": timezone.now(),
                       "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200]},
         )
+
+
+@receiver(user_logged_out)
+def forget_session(sender, request, user, **kwargs):
+    """A signed-out session is over: it must not stay on the "where you are signed in" list."""
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        UserSession.objects.filter(session_key=key).delete()

@@ -121,7 +121,7 @@ def logout_view(request):
 
 @login_required
 def sessions_view(request):
-    sessions = UserSession.objects.filter(user=request.user)
+    sessions = services.live_sessions(request.user)
     return render(request, "accounts/sessions.html",
                   {"sessions": sessions, "current_key": request.session.session_key})
 

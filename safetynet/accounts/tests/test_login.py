@@ -141,6 +141,18 @@ def test_sessions_list_and_revoke(users):
     assert UserSession.objects.filter(pk=mine.pk).exists()
 
 
+def test_sessions_list_shows_only_sessions_that_still_work(users):
+    laptop, old_phone, tablet = Client(), Client(), Client()
+    for client in (laptop, old_phone, tablet):
+        _login(client, "researcher")
+    old_phone.post("/accounts/logout/")  # signed out: gone from the list
+    Session.objects.filter(session_key=tablet.session.session_key).delete()  # timed out: gone too
+    page = laptop.get("/accounts/sessions/").content.decode()
+    assert page.count("/revoke/") + page.count("This session") == 1, "only the laptop's session is live"
+    assert list(UserSession.objects.filter(user=users["researcher"]).values_list("session_key", flat=True)) == [
+        laptop.session.session_key]
+
+
 def test_logout_requires_post_and_ends_session(users):
     client = Client()
     _login(client, "researcher")

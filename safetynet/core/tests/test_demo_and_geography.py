@@ -29,6 +29,43 @@ def test_seed_demo_twice_changes_nothing(world):
     assert _counts() == first
 
 
+def test_seed_demo_is_refused_in_production(world, settings):
+    from django.core.management.base import CommandError
+
+    settings.IS_PRODUCTION = True
+    before = _counts()
+    with pytest.raises(CommandError, match="refused in production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert _counts() == before
+
+
+def test_create_admin_bootstraps_a_new_installation(world, monkeypatch, client):
+    from django.core.management.base import CommandError
+
+    from safetynet.access.policy import Role
+    from safetynet.accounts.models import User
+    from safetynet.audit.models import AuditEvent
+
+    monkeypatch.setenv("SAFETYNET_ADMIN_PASSWORD", "short")
+    with pytest.raises(CommandError, match="password refused"):
+        call_command("create_admin", "root", stdout=StringIO())
+    assert not User.objects.filter(username="root").exists()
+
+    monkeypatch.setenv("SAFETYNET_ADMIN_PASSWORD", "a long passphrase for the first admin")
+    out = StringIO()
+    call_command("create_admin", "root", "--email", "ops@example.org", stdout=out)
+    assert "authenticator" in out.getvalue()
+    root = User.objects.get(username="root")
+    assert root.memberships.get().role == Role.SYSADMIN and root.memberships.get().agency.agency_type == "platform"
+    assert AuditEvent.objects.filter(action="user.save", object_id="root").exists()
+    # Signing in leads to authenticator set-up first, then to the administration.
+    r = client.post("/accounts/login/", {"username": "root", "password": "a long passphrase for the first admin"})
+    assert r.status_code == 302
+    assert client.get("/admin/", follow=True).redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_admin", "root", stdout=StringIO())
+
+
 def test_demo_names_cover_scripts_and_spellings(world):
     call_command("seed_demo", "--cases-per-agency", "3", stdout=StringIO())
     names = [i.get_field("name_native") + " | " + i.get_field("name_latin")

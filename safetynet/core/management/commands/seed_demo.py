@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from safetynet.core.demo import DEMO_PASSWORD, USERS, bulk_persons, seed_demo
 
@@ -13,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
 
     def handle(self, *args, persons=0, batch=5000, quiet_logins=False, cases_per_agency=30, **options):
+        if settings.IS_PRODUCTION:
+            # Demo accounts share a published password: in production they would be open doors.
+            raise CommandError("seed_demo is refused in production (SAFETYNET_ENV=production): demo accounts "
+                               "share a published password. Use `manage.py create_admin` to start a real installation.")
         result = seed_demo(cases_per_agency=cases_per_agency)
         self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases added "
                           "(0 means it was already there)")
@@ -25,4 +30,5 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
             for username, _first, role, agency in USERS:
                 self.stdout.write(f"  {username:18} {role.label} · {agency}")
-            self.stdout.write("Two-factor code: shown on the sign-in page in demo mode (SAFETYNET_DEMO=1).")
+            self.stdout.write("Accounts that can see identities also need a code from an authenticator app: "
+                              "in demo mode (SAFETYNET_DEMO=1) it is shown on the second-factor page.")
