@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "safetynet.accounts.middleware.TwoFactorRequiredMiddleware",
     "safetynet.accounts.middleware.SessionTrackingMiddleware",
+    "safetynet.core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -112,6 +112,13 @@ IDENTITY_PARTY_ROLES: dict[str, frozenset[str]] = {
     Role.CWC_MEMBER: frozenset({"victim"}),
 }
 
+# Some roles serve only children: a Child Welfare Committee decides on children in need of
+# care and protection (JJ Act 2015), so its members may learn who a person is only when the
+# person is (or may be: age not yet determined, which is the CWC's own task) a child.
+IDENTITY_AGE_BANDS: dict[str, frozenset[str]] = {
+    Role.CWC_MEMBER: frozenset({"0-11", "12-17", "unknown"}),
+}
+
 # Capabilities that reveal identity data: every role holding one must sign in with 2FA.
 IDENTITY_CAPS = frozenset({C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.IDENTITY_ERASE})
 # Roles whose scope is "none" never receive record access through a grant either.

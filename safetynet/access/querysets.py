@@ -75,25 +75,41 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
         return qs.none()
     from safetynet.cases.models import Case, CaseParty
 
+    limited_action = action in policy.IDENTITY_CAPS
     q = Q(pk__in=[])
     for m in memberships:
         scope = policy.SCOPE.get(m.role, "none")
         if scope == "jurisdiction":
-            q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
+            direct = Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
         elif scope == "agency":
-            q |= Q(registering_agency_id=m.agency_id)
+            direct = Q(registering_agency_id=m.agency_id)
+        else:
+            continue
+        allowed = policy.IDENTITY_PARTY_ROLES.get(m.role) if limited_action else None
+        if allowed is not None:
+            # The same limit as through cases: a care role registered in the area does not
+            # thereby learn who the suspects and witnesses are.
+            direct &= ~Q(pk__in=CaseParty.objects.exclude(role__in=allowed).values("person_id"))
+        q |= direct & _age_limit(m.role, limited_action)
     # Through cases: identity actions may be limited to some party roles (policy.IDENTITY_PARTY_ROLES).
-    limited_action = action in policy.IDENTITY_CAPS
-    groups: dict[frozenset[str] | None, list] = {}
+    groups: dict[tuple, list] = {}
     for m in memberships:
         allowed = policy.IDENTITY_PARTY_ROLES.get(m.role) if limited_action else None
-        groups.setdefault(allowed, []).append(m)
-    for allowed, group in groups.items():
+        ages = policy.IDENTITY_AGE_BANDS.get(m.role) if limited_action else None
+        groups.setdefault((allowed, ages), []).append(m)
+    for (allowed, ages), group in groups.items():
         parties = CaseParty.objects.filter(case__in=Case.objects.filter(_case_q(user, group)))
         if allowed is not None:
             parties = parties.filter(role__in=allowed)
+        if ages is not None:
+            parties = parties.filter(person__age_band__in=ages)
         q |= Q(pk__in=parties.values("person_id"))
     return qs.filter(q)
+
+
+def _age_limit(role: str, limited_action: bool) -> Q:
+    ages = policy.IDENTITY_AGE_BANDS.get(role) if limited_action else None
+    return Q(age_band__in=ages) if ages is not None else Q()
 
 
 def audit_visible_to(qs: QuerySet, user) -> QuerySet:

@@ -50,3 +50,22 @@ class ContentSecurityPolicyMiddleware:
             docs = request.path.startswith("/api/docs")
             response["Content-Security-Policy"] = self.DOCS_POLICY if docs else self.POLICY
         return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in user are never stored by the browser or a proxy.
+
+    Phones and office computers are shared: after "Sign out", the back button or the
+    browser's cache must not bring back a case page or a revealed identity. Static files
+    are served before this (WhiteNoise) and keep their long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response

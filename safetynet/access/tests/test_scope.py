@@ -376,3 +376,28 @@ def test_identity_views_are_filed_under_the_owning_agency(users, n24p_case, clie
     assert event.actor_label == "ahtu.kish" and event.agency.short_code == "AHTU-N24P"
     page = client_for("head_n24p").get("/audit/?kind=access").content.decode()
     assert n24p_case.victim.code in page and "ahtu.kish" in page
+
+
+# --------------------------------------------------------------------------- Child Welfare Committee
+
+
+def test_cwc_member_learns_who_the_children_are_and_nobody_else(users, n24p_case):
+    """CWC N24P sees the district's cases, but identities only of child (or not yet aged) victims."""
+    officer, cwc = users["ahtu_n24p"], _fresh(users["cwc_n24p"])
+    adult = case_services.add_party(actor=officer, case=n24p_case, role="victim", sex="female", age_band="18-25",
+                                    identity={"name_latin": "Adult Victim"}).person
+    unaged = case_services.add_party(actor=officer, case=n24p_case, role="victim", sex="female",
+                                     age_band="unknown", identity={"name_latin": "Age Not Known"}).person
+    parties = {p.role: p.person for p in n24p_case.parties.select_related("person")}
+    assert _sees_case(cwc, n24p_case)
+    assert can_view_identity(cwc, n24p_case.victim)  # 12–17
+    assert can_view_identity(cwc, unaged)  # age determination is the CWC's task
+    assert not can_view_identity(cwc, adult)
+    assert not can_view_identity(cwc, parties["suspect"])
+    assert not can_view_identity(cwc, parties["witness"])
+    client = signed_in(cwc)
+    page = client.post(f"/people/{adult.public_id}/identity/").content.decode()
+    assert "Adult Victim" not in page
+    suspect_page = client.post(f"/people/{parties['suspect'].public_id}/identity/")
+    assert suspect_page.status_code == 404 and "Rafiq" not in suspect_page.content.decode()
+    assert "Rahima Khatun" in client.post(f"/people/{n24p_case.victim.public_id}/identity/").content.decode()

@@ -43,6 +43,9 @@ def test_identity_reveal_is_logged(client_for, n24p_case):
     assert AccessEvent.objects.count() == before + 1
     event = AccessEvent.objects.order_by("-seq").first()
     assert event.person_code == n24p_case.victim.code and "name_native" in event.fields
+    # A shared phone's cache or back button must not bring the name back after sign-out.
+    assert "no-store" in r["Cache-Control"]
+    assert "no-store" in client.get(f"/cases/{n24p_case.public_id}/")["Cache-Control"]
 
 
 def test_ngo_of_another_district_gets_404(client_for, n24p_case):
