@@ -10,6 +10,11 @@ from safetynet.access.querysets import audit_visible_to, has_capability
 from .models import AccessEvent, AuditEvent
 
 
+# Administrative records whose changes an auditor without case access may read in full.
+# Everything else (cases, notes, people, grants) can hold free text with a name in it.
+ADMIN_OBJECT_TYPES = ("accounts.", "agencies.", "session", "authtoken", "totp")
+
+
 def _allowed(user) -> bool:
     return has_capability(user, policy.Cap.AUDIT_VIEW_ALL) or has_capability(user, policy.Cap.AUDIT_VIEW_AGENCY)
 
@@ -25,4 +30,9 @@ def audit_list(request):
     if action and model is AuditEvent:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # A system administrator audits who did what, never what was written about whom.
+    sees_records = has_capability(request.user, policy.Cap.CASE_VIEW)
+    for event in page:
+        event.redacted = not sees_records and not (event.object_type or "").startswith(ADMIN_OBJECT_TYPES) \
+            if model is AuditEvent else not sees_records
     return render(request, "audit/audit_list.html", {"page": page, "kind": kind, "action": action})

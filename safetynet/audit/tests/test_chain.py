@@ -115,3 +115,25 @@ def test_head_sees_own_agency_audit_admin_sees_all(client_for, n24p_case, kish_c
     assert "ahtu.kish" in admin and "ahtu.n24p" in admin
     assert client_for("ahtu_n24p").get("/audit/").status_code == 404
     assert client_for("researcher").get("/audit/").status_code == 404
+
+
+def test_admin_audits_who_did_what_but_not_what_was_written(client_for, users, n24p_case):
+    """A case title can hold a name ("Rahima's case"): the head reads it, the administrator does not."""
+    from safetynet.cases import services
+
+    services.update_case(actor=users["ahtu_n24p"], case=n24p_case, expected_version=n24p_case.version,
+                         title="Rahima Khatun — Petrapole")
+    head = client_for("head_n24p").get("/audit/?kind=changes").content.decode()
+    assert "Rahima Khatun — Petrapole" in head
+    admin = client_for("admin")
+    changes = admin.get("/audit/?kind=changes").content.decode()
+    assert "case.update" in changes and "ahtu.n24p" in changes and "<li>title</li>" in changes
+    assert "Rahima" not in changes and "Girls moved through Petrapole" not in changes
+    assert "Values hidden" in changes
+    # Administrative changes stay readable in full.
+    assert "user.save" in changes or "agency.save" in changes or "membership.save" in changes
+    client_for("ahtu_n24p").post(f"/people/{n24p_case.victim.public_id}/identity/",
+                                 {"purpose": "statement for Rahima"})
+    access = admin.get("/audit/?kind=access").content.decode()
+    assert n24p_case.victim.code in access and "statement for Rahima" not in access
+    assert "statement for Rahima" in client_for("head_n24p").get("/audit/?kind=access").content.decode()

@@ -10,8 +10,14 @@ def max_n(rows) -> int:
 
 
 @register.filter
-def change_lines(changes) -> list[str]:
-    """An audit event's changes as short readable lines: "title: old → new"."""
+def change_lines(changes, names_only=False) -> list[str]:
+    """An audit event's changes as short readable lines: "title: old → new".
+
+    ``names_only`` lists just what changed ("title", "summary"): for readers who may not see
+    the records themselves, since free text such as a case title can hold a name.
+    """
+    if names_only:
+        return [str(key) for key in (changes or {})]
     lines = []
     for key, value in (changes or {}).items():
         if isinstance(value, dict) and set(value) == {"before", "after"}:

@@ -300,6 +300,14 @@ def test_admin_manages_without_seeing_identities(base, new_page, story_case):
     assert_not_found(page, response, "admin opening the victim")
     shot(page, "19-admin-case-404")
 
+    # The audit trail: who did what, without the case text.
+    page.goto(f"{base}/audit/")
+    assert page.locator("h1").inner_text() == "Audit trail"
+    assert "case.open" in page.locator("main table").inner_text()
+    assert story_case.title not in page.content()
+    assert_no_victim_name(page, "the audit trail")
+    shot(page, "19b-admin-audit")
+
 
 def _assert_fits_phone(page, where: str) -> None:
     scroll_width, inner_width = horizontal_overflow(page)
