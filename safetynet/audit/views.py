@@ -9,7 +9,6 @@ from safetynet.access.querysets import audit_visible_to, has_capability
 
 from .models import AccessEvent, AuditEvent
 
-
 # Administrative records whose changes an auditor without case access may read in full.
 # Everything else (cases, notes, people, grants) can hold free text with a name in it.
 ADMIN_OBJECT_TYPES = ("accounts.", "agencies.", "session", "authtoken", "totp")
