@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -83,11 +84,14 @@ class CaseDetail(APIView):
         data = dict(serializer.validated_data)
         version = data.pop("version")
         new_status = data.pop("status", None)
-        if data:
-            case = services.update_case(actor=request.user, case=case, expected_version=version, **data)
-            version = case.version
-        if new_status and new_status != case.status:
-            case = services.change_status(actor=request.user, case=case, expected_version=version, status=new_status)
+        # One request, one outcome: a refused status change must not leave the field edits saved.
+        with transaction.atomic():
+            if data:
+                case = services.update_case(actor=request.user, case=case, expected_version=version, **data)
+                version = case.version
+            if new_status and new_status != case.status:
+                case = services.change_status(actor=request.user, case=case, expected_version=version,
+                                              status=new_status)
         return Response(CaseSerializer(case).data)
 
 

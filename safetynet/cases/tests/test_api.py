@@ -48,6 +48,17 @@ def test_integration_opens_case_adds_party_and_note(world):
     assert AuditEvent.objects.filter(object_id=case["id"], action="case.status").exists()
 
 
+def test_patch_with_a_refused_status_saves_nothing(n24p_case):
+    api = token_client("ahtu.n24p")
+    before = AuditEvent.objects.count()
+    r = api.patch(f"/api/v1/cases/{n24p_case.public_id}/", content_type="application/json",
+                  data=json.dumps({"version": n24p_case.version, "title": "New title", "status": "in_trial"}))
+    assert r.status_code == 400, r.content  # reported -> in trial is not a step a case can take
+    case = Case.objects.get(pk=n24p_case.pk)
+    assert case.title == n24p_case.title and case.status == "reported" and case.version == n24p_case.version
+    assert AuditEvent.objects.count() == before
+
+
 def test_token_of_another_district_sees_nothing(n24p_case):
     api = token_client("ahtu.kish")
     listing = api.get("/api/v1/cases/").json()
