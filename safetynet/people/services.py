@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetynet.access import policy
-from safetynet.access.lookups import can_view_identity
 from safetynet.audit.services import record
 from safetynet.core.models import next_serial
 from safetynet.core.services import acting_membership, snapshot
@@ -76,11 +75,17 @@ def register_person(*, actor, jurisdiction, sex: str = "unknown", age_band: str 
     return person
 
 
+def _require_on_person(actor, person: Person, capability: str) -> None:
+    """The capability must reach this person through one membership: a user in two agencies
+    may not combine one agency's edit right with the other's view of the person."""
+    if not Person.objects.visible_to(actor, capability).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("Your role does not allow you to change who this person is."))
+
+
 def update_identity(*, actor, person: Person, expected_version: int, changes: dict,
                     photo: tuple[bytes, str] | None = None) -> PersonIdentity:
-    if not can_view_identity(actor, person):
-        raise PermissionDenied(_("Your role does not allow you to see who this person is."))
     membership = acting_membership(actor, policy.Cap.IDENTITY_EDIT)
+    _require_on_person(actor, person, policy.Cap.IDENTITY_EDIT)
     if person.identity_erased_at:
         raise ValidationError(_("This identity was erased on request and cannot be recorded again here."))
     _validate_identity(changes)
@@ -109,8 +114,7 @@ def erase_identity(*, actor, person: Person, reason: str) -> IdentityTombstone:
     identity existed and was erased. The pseudonymous record and its case links stay, so
     counts and court files stay whole."""
     membership = acting_membership(actor, policy.Cap.IDENTITY_ERASE)
-    if not can_view_identity(actor, person):
-        raise PermissionDenied(_("Your role does not allow you to see who this person is."))
+    _require_on_person(actor, person, policy.Cap.IDENTITY_ERASE)
     if reason not in IdentityTombstone.Reason.values:
         raise ValidationError(_("Choose the reason for erasure."))
     if person.identity_erased_at:
