@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "safetynet.people",
     "safetynet.cases",
     "safetynet.stats",
+    "safetynet.notifications",
+    "safetynet.tips",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -257,3 +261,30 @@ if IS_PRODUCTION and not (VAULT_KEYS or VAULT_KEY_FILE):
 # Pseudonymous person codes: <state>-<district>-<year>-<serial>.
 PERSON_CODE_DIGITS = 6
 BREAK_GLASS_HOURS = 8
+
+# Background work (django-tasks): email and SMS delivery of notifications. Production puts
+# tasks in the database for `manage.py db_worker`; elsewhere they run at once, so
+# `make run` needs no second process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend" if IS_PRODUCTION
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
+
+# Notifications: links in emails and texts, the SMS gateway, mail.
+SAFETYNET_BASE_URL = os.environ.get("SAFETYNET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SAFETYNET_SMS_BACKEND = os.environ.get("SAFETYNET_SMS_BACKEND", "safetynet.notifications.sms.OutboxBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("SAFETYNET_FROM_EMAIL", "SafetyNet <no-reply@safetynet.invalid>")
+EMAIL_HOST = os.environ.get("SAFETYNET_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SAFETYNET_EMAIL_PORT", "25"))
+if not IS_PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Community tips. Shared secrets of SMS gateways / hotline tools that post to the webhook,
+# "name:secret,name:secret" (see README "Intake channels").
+SAFETYNET_INTAKE_SECRETS = os.environ.get("SAFETYNET_INTAKE_SECRETS", "")
+# Rate limits of the public report form and receipt status page, per client address
+# (kept in the cache only, never stored): django-ratelimit notation.
+SAFETYNET_TIP_RATE = os.environ.get("SAFETYNET_TIP_RATE", "10/h")
+SAFETYNET_STATUS_RATE = os.environ.get("SAFETYNET_STATUS_RATE", "30/h")

@@ -8,3 +8,5 @@ os.environ.setdefault("SAFETYNET_VAULT_KEYS", "k1:" + "MDEyMzQ1Njc4OWFiY2RlZjAxM
 from .settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SAFETYNET_INTAKE_SECRETS = "gateway:test-shared-secret-0123456789"

@@ -25,6 +25,19 @@ def get_case_for(user, public_id, action: str = policy.Cap.CASE_VIEW) -> Case:
     return case
 
 
+def get_tip_for(user, public_id, action: str = policy.Cap.TIP_TRIAGE):
+    """404 for a tip that does not exist and for one the user may not triage."""
+    from safetynet.tips.models import Tip
+
+    tip = Tip.objects.visible_to(user, policy.Cap.TIP_TRIAGE).select_related("jurisdiction").filter(
+        public_id=public_id).first()
+    if tip is None:
+        raise Http404(_("No such tip."))
+    if action != policy.Cap.TIP_TRIAGE and not Tip.objects.visible_to(user, action).filter(pk=tip.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this on this tip."))
+    return tip
+
+
 def get_person_for(user, public_id, action: str = policy.Cap.PERSON_VIEW) -> Person:
     person = Person.objects.visible_to(user, policy.Cap.PERSON_VIEW).filter(public_id=public_id).first()
     if person is None:

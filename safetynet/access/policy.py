@@ -55,6 +55,9 @@ class Cap(models.TextChoices):
     USERS_MANAGE = "users.manage", _("Manage users and memberships")
     AGENCIES_MANAGE = "agencies.manage", _("Manage agencies and jurisdictions")
     TIP_SUBMIT = "tip.submit", _("Submit community reports")
+    TIP_TRIAGE = "tip.triage", _("Triage community reports routed to the agency")
+    TIP_VIEW_REPORTER = "tip.view_reporter", _("See who reported a tip and how to reach them")
+    INTAKE_MANAGE = "intake.manage", _("Manage intake channels and refused submissions")
 
 
 C = Cap
@@ -63,17 +66,20 @@ _INVESTIGATOR = {
     C.PERSON_VIEW, C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.STATS_VIEW,
 }
 
+# Tips: the agencies a tip is routed to triage it; the reporter's contact is identity data.
+_TRIAGE = {C.TIP_TRIAGE, C.TIP_VIEW_REPORTER}
+
 # role -> capabilities. Read across a row: everything that role can ever do.
 MATRIX: dict[str, frozenset[str]] = {
     Role.COMMUNITY_REPORTER: frozenset({C.TIP_SUBMIT}),
-    Role.AHTU_OFFICER: frozenset(_INVESTIGATOR | {C.BREAK_GLASS}),
+    Role.AHTU_OFFICER: frozenset(_INVESTIGATOR | _TRIAGE | {C.BREAK_GLASS}),
     Role.AHTU_HEAD: frozenset(
-        _INVESTIGATOR | {C.BREAK_GLASS, C.CASE_MANAGE_TEAM, C.AUDIT_VIEW_AGENCY, C.IDENTITY_ERASE}
+        _INVESTIGATOR | _TRIAGE | {C.BREAK_GLASS, C.CASE_MANAGE_TEAM, C.AUDIT_VIEW_AGENCY, C.IDENTITY_ERASE}
     ),
-    Role.POLICE_OFFICER: frozenset(_INVESTIGATOR - {C.STATS_VIEW}),
+    Role.POLICE_OFFICER: frozenset((_INVESTIGATOR - {C.STATS_VIEW}) | _TRIAGE),
     Role.BORDER_OFFICER: frozenset(
         {C.CASE_VIEW, C.CASE_CREATE, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW,
-         C.IDENTITY_EDIT}
+         C.IDENTITY_EDIT} | _TRIAGE
     ),
     Role.NGO_CASEWORKER: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
     Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
@@ -82,7 +88,7 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.PROSECUTOR: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
     Role.ME_OFFICER: frozenset({C.STATS_VIEW}),
     Role.RESEARCHER: frozenset({C.STATS_VIEW}),
-    Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL}),
+    Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL, C.INTAKE_MANAGE}),
 }
 
 # role -> which individual records its capabilities reach (before explicit grants).
@@ -120,7 +126,7 @@ IDENTITY_AGE_BANDS: dict[str, frozenset[str]] = {
 }
 
 # Capabilities that reveal identity data: every role holding one must sign in with 2FA.
-IDENTITY_CAPS = frozenset({C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.IDENTITY_ERASE})
+IDENTITY_CAPS = frozenset({C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.IDENTITY_ERASE, C.TIP_VIEW_REPORTER})
 # Roles whose scope is "none" never receive record access through a grant either.
 GRANTABLE_ROLES = frozenset(r for r, s in SCOPE.items() if s != "none")
 

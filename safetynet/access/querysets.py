@@ -112,6 +112,24 @@ def _age_limit(role: str, limited_action: bool) -> Q:
     return Q(age_band__in=ages) if ages is not None else Q()
 
 
+def tips_visible_to(qs: QuerySet, user, action: str = "tip.triage") -> QuerySet:
+    """Triage: tips routed to the member's agency, and for jurisdiction roles (AHTU) every tip
+    from their area. A reporter (``tip.submit``) sees the tips they sent, for their status."""
+    if action == policy.Cap.TIP_SUBMIT:
+        return qs.filter(submitted_by=user) if memberships_with(user, action) else qs.none()
+    memberships = memberships_with(user, action)
+    if not memberships:
+        return qs.none()
+    from safetynet.tips.models import TipRouting
+
+    q = Q(pk__in=[])
+    for m in memberships:
+        q |= Q(pk__in=TipRouting.objects.filter(agency_id=m.agency_id).values("tip_id"))
+        if policy.SCOPE.get(m.role) == "jurisdiction":
+            q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
+    return qs.filter(q)
+
+
 def audit_visible_to(qs: QuerySet, user) -> QuerySet:
     if has_capability(user, policy.Cap.AUDIT_VIEW_ALL):
         return qs

@@ -15,6 +15,8 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # Where urgent alerts (an unacknowledged tip about a person in transit) are texted.
+    mobile = models.CharField(_("mobile number for alerts"), max_length=20, blank=True)
     # Demo accounts may have their TOTP code shown on the login page in demo mode only.
     is_demo = models.BooleanField(default=False, editable=False)
 

@@ -126,3 +126,30 @@ def decrypt(token: str, context: str) -> str:
 
 def key_id_of(token: str) -> str:
     return token.split(":", 2)[1] if token else ""
+
+
+def blind_index(kind: str, normalised: str) -> str:
+    """A keyed hash for finding equal values (a phone number seen in two tips) without
+    storing them in clear. The key is derived from SECRET_KEY with HKDF, so it never sits
+    in the database; rotating SECRET_KEY means recomputing the hashes
+    (``manage.py rebuild_tip_indicators``)."""
+    import hashlib
+    import hmac
+
+    return hmac.new(_index_key(), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def _index_key() -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    from django.conf import settings
+
+    cached = _INDEX_KEYS.get(settings.SECRET_KEY)
+    if cached is None:
+        cached = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                      info=b"safetynet blind index v1").derive(settings.SECRET_KEY.encode())
+        _INDEX_KEYS[settings.SECRET_KEY] = cached
+    return cached
+
+
+_INDEX_KEYS: dict[str, bytes] = {}

@@ -1,0 +1,62 @@
+"""Which agencies a tip goes to.
+
+1. Routing rules (``RoutingRule``) set for the tip's place or the nearest place above it
+   that has any: those agencies, and only those (an administrator's override).
+2. Otherwise the AHTU responsible for the place: the nearest AHTU up the tree (the
+   district's); where the district has none, every AHTU of the state (the state unit
+   covers it). A tip from a border sector also goes to the border-force posts of that
+   sector, who can stop a vehicle before it crosses.
+An empty result means nobody covers the place: the tip is kept and flagged for an
+administrator (``unrouted``), never dropped.
+"""
+
+from __future__ import annotations
+
+from safetynet.agencies.models import Agency, Jurisdiction
+
+from .models import RoutingRule
+
+BORDER_TYPES = (Agency.Type.BORDER_BSF, Agency.Type.BORDER_SSB)
+
+
+def _chain(place: Jurisdiction) -> list[Jurisdiction]:
+    """The place and every place above it, nearest first."""
+    paths = []
+    parts = place.path.strip("/").split("/")
+    for i in range(len(parts), 0, -1):
+        paths.append("/".join(parts[:i]) + "/")
+    by_path = {j.path: j for j in Jurisdiction.objects.filter(path__in=paths)}
+    return [by_path[p] for p in paths if p in by_path]
+
+
+def route(place: Jurisdiction) -> list[tuple[Agency, str]]:
+    """(agency, reason) pairs for a tip from ``place``."""
+    chain = _chain(place)
+    rules = RoutingRule.objects.filter(jurisdiction__in=chain, is_active=True, agency__is_active=True) \
+        .select_related("agency", "jurisdiction")
+    by_place: dict[int, list[RoutingRule]] = {}
+    for rule in rules:
+        by_place.setdefault(rule.jurisdiction_id, []).append(rule)
+    for node in chain:
+        if node.pk in by_place:
+            return [(r.agency, f"routing rule for {node.name}") for r in by_place[node.pk]]
+
+    routed: list[tuple[Agency, str]] = []
+    ahtus = Agency.objects.filter(agency_type=Agency.Type.AHTU, is_active=True)
+    for node in chain:
+        found = list(ahtus.filter(jurisdiction=node))
+        if found:
+            routed += [(a, f"AHTU for {node.name}") for a in found]
+            break
+    if not routed:
+        state = place.ancestor(Jurisdiction.Level.STATE)
+        if state is not None:
+            routed += [(a, f"AHTU in {state.name} (no AHTU for the district)")
+                       for a in ahtus.filter(jurisdiction__path__startswith=state.path).order_by("short_code")]
+    sector = place.ancestor(Jurisdiction.Level.BORDER_SECTOR)
+    if sector is not None:
+        routed += [(a, f"border-force post for {sector.name}")
+                   for a in Agency.objects.filter(agency_type__in=BORDER_TYPES, is_active=True,
+                                                  jurisdiction__path__startswith=sector.path)]
+    seen: set[int] = set()
+    return [(a, why) for a, why in routed if not (a.pk in seen or seen.add(a.pk))]  # type: ignore[func-returns-value]
