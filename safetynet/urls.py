@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("safetynet.people.urls")),
     path("audit/", include("safetynet.audit.urls")),
     path("stats/", include("safetynet.stats.urls")),
+    path("intake/", include("safetynet.tips.intake_urls")),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("safetynet.api_urls")),

@@ -243,6 +243,12 @@ ENDPOINTS: list[Endpoint] = [
              denied=(Expect("police_bongaon", 404, why="no stats.view"), Expect("outsider", 404))),
 ]
 
+# Rows for the tips and intake apps live beside this file (same classes, same contract).
+from .endpoints_intake import ENDPOINTS as _INTAKE  # noqa: E402
+from .endpoints_tips import ENDPOINTS as _TIPS  # noqa: E402
+
+ENDPOINTS += _TIPS + _INTAKE
+
 # Named URLs deliberately not in the table, each with the reason.
 _ADMIN_MODEL_VIEW = "admin internals of a registered model; entry is gated by the same has_permission as the changelist"
 ALLOWLIST: dict[str, str] = {
@@ -266,6 +272,17 @@ UNNAMED_ALLOWED_NAMESPACES = {"admin"}
 # --------------------------------------------------------------------------- running a row
 
 
+def _border_tip():
+    """An immediate tip from the Petrapole border sector (routed to AHTU N24P and BSF Petrapole)."""
+    from safetynet.tips.services import TipInput, submit_tip
+
+    tip, receipt, _created = submit_tip(actor=None, channel="web", data=TipInput(
+        category="border", jurisdiction_code="IN-WB-N24P-PTRP", happening_now=True,
+        description="Two girls in a white Bolero WB 26 K 4321, driver on +91 98300 55555.",
+        reporter={"name": "Tea stall owner", "phone": "+91 98300 44444", "may_contact": True}))
+    return tip, receipt
+
+
 class Ctx:
     """The records a row's URL and expectations refer to."""
 
@@ -280,6 +297,9 @@ class Ctx:
             "victim_name": "Rahima Khatun", "victim_native": "রহিমা খাতুন",
             "note_body": "Victim statement recorded at Bongaon.",
         }
+        self.tip, self.tip_receipt = _border_tip()
+        self.values.update({"tip_ref": self.tip.reference, "tip_id": str(self.tip.public_id),
+                            "tip_text": "Two girls in a white Bolero", "reporter_phone": "+91 98300 44444"})
 
     @property
     def session_id(self):

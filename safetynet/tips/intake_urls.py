@@ -1,0 +1,6 @@
+"""Machine intake channels: SMS / hotline webhook and ODK / KoboToolbox (OpenRosa)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "intake"
+urlpatterns: list = []
