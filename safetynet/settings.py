@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "safetynet.core.context_processors.safetynet",
+                "safetynet.notifications.context_processors.unread",
             ],
         },
     }

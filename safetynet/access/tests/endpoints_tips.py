@@ -11,4 +11,75 @@ from django.urls import reverse  # noqa: F401
 
 from .test_endpoints import ADMIN, API, PAGE, PUBLIC, Endpoint, Expect  # noqa: F401
 
-ENDPOINTS: list[Endpoint] = []
+
+def _tip_url(name):
+    return lambda c: reverse(name, args=[c.tip.public_id])
+
+
+def _version(c):
+    return {"version": c.tip.version}
+
+
+# Everyone who must not triage the Petrapole tip: other districts, care roles, counts-only
+# roles, the administrator, a police station it was not routed to, a member of nothing.
+TIP_DENIED_404 = (
+    Expect("ahtu_kish", 404, why="another district's AHTU"),
+    Expect("ngo_n24p", 404, why="NGOs do not triage"),
+    Expect("researcher", 404), Expect("admin", 404),
+    Expect("police_bongaon", 404, why="not routed to this police station"),
+    Expect("reporter", 404, why="a reporter sees only the status of their own reports"),
+    Expect("outsider", 404),
+)
+
+REPORT = {"category": "recruitment", "jurisdiction": "IN-WB-N24P", "description": "Job offers to girls at the fair.",
+          "idempotency_key": "form:endpoint-table"}
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("report:form", "POST", PUBLIC, lambda c: reverse("report:form"), data=lambda c: REPORT,
+             allowed=Expect(None, 201, contains=('id="receipt-code"',)),
+             denied=(Expect(None, 400, absent=('id="receipt-code"',), why="no district: refused, nothing stored"),),
+             extra={"denied_data": {**REPORT, "jurisdiction": ""}}),
+    Endpoint("report:status", "POST", PUBLIC, lambda c: reverse("report:status"),
+             data=lambda c: {"receipt": c.tip_receipt},
+             allowed=Expect(None, 200, contains=("waiting to be looked at",), absent=("{tip_ref}", "{tip_text}")),
+             denied=(Expect(None, 400, contains=("No report has this code",), why="a wrong code learns nothing"),),
+             extra={"denied_data": {"receipt": "AAAA-BBBB-CCCC"}}),
+    Endpoint("report:vigilance", "GET", PAGE, lambda c: reverse("report:vigilance"),
+             allowed=Expect("reporter", 200, contains=('id="tip-form"',)),
+             denied=(Expect("researcher", 404, why="no tip.submit"), Expect("ahtu_n24p", 404),
+                     Expect("outsider", 404))),
+    Endpoint("tips:queue", "GET", PAGE, lambda c: reverse("tips:queue"),
+             allowed=Expect("ahtu_n24p", 200, contains=("{tip_ref}",)),
+             denied=(Expect("ahtu_kish", 200, absent=("{tip_ref}",), why="the queue is filtered to scope"),
+                     Expect("researcher", 404, why="no tip.triage"), Expect("ngo_n24p", 404), Expect("admin", 404),
+                     Expect("reporter", 404), Expect("outsider", 404))),
+    Endpoint("tips:detail", "GET", PAGE, _tip_url("tips:detail"),
+             allowed=Expect("bsf_petrapole", 200, contains=("{tip_text}",), absent=("{reporter_phone}",)),
+             denied=(*TIP_DENIED_404, Expect("ahtu_n24p@unverified", 302, location="/accounts/verify/"))),
+    Endpoint("tips:acknowledge", "POST", PAGE, _tip_url("tips:acknowledge"), data=_version,
+             allowed=Expect("ahtu_n24p", 302, location="/tips/{tip_id}/"), denied=TIP_DENIED_404),
+    Endpoint("tips:verify", "POST", PAGE, _tip_url("tips:verify"), data=_version,
+             allowed=Expect("ahtu_n24p", 302, location="/tips/{tip_id}/"), denied=TIP_DENIED_404),
+    Endpoint("tips:close", "POST", PAGE, _tip_url("tips:close"),
+             data=lambda c: {"version": c.tip.version, "reason": "not_enough"},
+             allowed=Expect("ahtu_n24p", 302, location="/tips/"), denied=TIP_DENIED_404),
+    Endpoint("tips:merge", "POST", PAGE, _tip_url("tips:merge"),
+             data=lambda c: {"version": c.tip.version, "into": c.other_tip().public_id},
+             allowed=Expect("ahtu_n24p", 302, location="/tips/"), denied=TIP_DENIED_404),
+    Endpoint("tips:convert", "POST", PAGE, _tip_url("tips:convert"),
+             data=lambda c: {"version": c.tip.version, "title": "From a tip", "kind": "other"},
+             allowed=Expect("ahtu_n24p", 302, location="/cases/"),
+             denied=(*TIP_DENIED_404,)),
+    Endpoint("tips:note", "POST", PAGE, _tip_url("tips:note"), data=lambda c: {"note": "Called the BSF post."},
+             allowed=Expect("ahtu_n24p", 302, location="/tips/{tip_id}/"), denied=TIP_DENIED_404),
+    Endpoint("tips:reporter", "POST", PAGE, _tip_url("tips:reporter"), data=lambda c: {},
+             allowed=Expect("ahtu_n24p", 200, contains=("{reporter_phone}",)), denied=TIP_DENIED_404),
+    Endpoint("notifications:inbox", "GET", PAGE, lambda c: reverse("notifications:inbox"),
+             allowed=Expect("ahtu_n24p", 200, contains=("{tip_ref}",)),
+             denied=(Expect("ahtu_kish", 200, absent=("{tip_ref}",), why="only one's own notifications"),
+                     Expect("researcher", 200, absent=("{tip_ref}",)), Expect("outsider", 200, absent=("{tip_ref}",)))),
+    Endpoint("notifications:read", "POST", PAGE, lambda c: reverse("notifications:read"), data=lambda c: {},
+             allowed=Expect("ahtu_n24p", 302, location="/notifications/"),
+             denied=(Expect("ahtu_n24p", 405, why="GET changes nothing"),
+                     Expect("outsider", 405, why="GET changes nothing")), extra={"denied_method": "GET"}),
+]

@@ -301,6 +301,14 @@ class Ctx:
         self.values.update({"tip_ref": self.tip.reference, "tip_id": str(self.tip.public_id),
                             "tip_text": "Two girls in a white Bolero", "reporter_phone": "+91 98300 44444"})
 
+    def other_tip(self):
+        """A second open tip the border tip can be merged into."""
+        from safetynet.tips.services import TipInput, submit_tip
+
+        tip, _receipt, _created = submit_tip(actor=None, channel="web", data=TipInput(
+            category="border", jurisdiction_code="IN-WB-N24P-PTRP", description="The same Bolero seen again."))
+        return tip
+
     @property
     def session_id(self):
         """A second signed-in session of ahtu.n24p (the one a revoke would end)."""
@@ -329,7 +337,7 @@ class Ctx:
 def _secrets(ctx: Ctx) -> list[str]:
     """Nothing of the record may appear in a refusal."""
     return [ctx.values[k] for k in ("case_ref", "case_title", "victim_code", "victim_name", "victim_native",
-                                    "note_body")]
+                                    "note_body", "tip_text", "reporter_phone")]
 
 
 def _client(persona: str | None, auth: str, users, client_for) -> Client:
