@@ -11,7 +11,7 @@ from .models import AccessEvent, AuditEvent
 
 # Administrative records whose changes an auditor without case access may read in full.
 # Everything else (cases, notes, people, grants) can hold free text with a name in it.
-ADMIN_OBJECT_TYPES = ("accounts.", "agencies.", "session", "authtoken", "totp")
+ADMIN_OBJECT_TYPES = ("accounts.", "agencies.", "session", "authtoken", "totp", "tips.routingrule")
 
 
 def _allowed(user) -> bool:

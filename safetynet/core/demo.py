@@ -110,6 +110,7 @@ class SeedResult:
     users: int = 0
     cases: int = 0
     persons: int = 0
+    tips: int = 0
 
 
 def seed_agencies(result: SeedResult) -> dict[str, Agency]:
@@ -208,7 +209,50 @@ def seed_demo(cases_per_agency: int = 30) -> SeedResult:
         agencies = seed_agencies(result)
         users = seed_users(agencies, result)
     seed_cases(agencies, users, result, per_agency=cases_per_agency)
+    seed_tips(result)
     return result
+
+
+# (place, category, happening now, hours ago, what was seen, vehicles, phones, reporter phone)
+DEMO_TIPS = [
+    ("IN-WB-N24P-PTRP", "border", True, 0.2, "Two girls crying in the back of a white Bolero heading to the "
+     "Petrapole crossing, a man holding their phones.", "WB 26 K 4321", "", "+91 98300 44444"),
+    ("IN-WB-N24P-PTRP", "border", False, 0.6, "Same white Bolero seen again near the truck parking, now with three "
+     "girls.", "WB26K4321", "", ""),
+    ("IN-WB-N24P-BONG", "recruitment", False, 30, "A man at the Bongaon bus stand promising girls jobs in Mumbai "
+     "beauty parlours, paying their families in advance.", "", "+91 90070 12345", ""),
+    ("IN-WB-N24P", "marriage", False, 6, "A 15-year-old girl from our village is to be married to a man from "
+     "Haryana next week; nobody knows his family.", "", "", "+91 97480 55555"),
+    ("IN-WB-N24P", "missing", False, 50, "Girl of 14 missing since the fair two days ago; last seen with a "
+     "woman who offered her work.", "", "9007012345", ""),
+    ("IN-WB-N24P-BONG", "child_labour", False, 100, "Boys of about 10 working at the brick kiln at night.", "", "",
+     ""),
+    ("IN-BR-KISH-GLGL", "border", True, 1.2, "A group of Nepali girls brought across at Galgalia in an auto, a "
+     "man in a red shirt paying the driver.", "BR 37 P 2211", "", ""),
+    ("IN-BR-KISH", "marriage", False, 20, "Fake marriage: an agent arranging three marriages this month to men "
+     "from Rajasthan for money.", "", "+91 94310 66666", "+91 94310 77777"),
+    ("IN-BR-KISH", "child_labour", False, 80, "Children from the village taken to Delhi to work in an embroidery "
+     "unit.", "", "", ""),
+]
+
+
+def seed_tips(result: SeedResult) -> None:
+    """A small, realistic triage queue for N24P and Kishanganj (idempotent: each demo tip
+    has its own idempotency key, so a second run finds them and adds nothing)."""
+    from safetynet.tips.models import Tip
+    from safetynet.tips.services import TipInput, submit_tip
+
+    now = timezone.now()
+    for i, (place, category, happening, hours, text, vehicles, phones, reporter) in enumerate(DEMO_TIPS, 1):
+        key = f"demo:{i}"
+        if Tip.objects.filter(idempotency_key=key).exists():
+            continue
+        received = now - datetime.timedelta(hours=hours)
+        submit_tip(actor=None, channel=Tip.Channel.WEB, idempotency_key=key, now=received, data=TipInput(
+            category=category, jurisdiction_code=place, happening_now=happening, seen_at=received,
+            description=text, vehicles=vehicles, phones=phones,
+            reporter={"phone": reporter, "may_contact": True} if reporter else {}))
+        result.tips += 1
 
 
 def bulk_persons(total: int, batch: int = 5000, progress: Callable[[int, int], None] | None = None) -> int:

@@ -8,6 +8,7 @@ from safetynet.access import policy
 from safetynet.access.querysets import active_memberships, has_capability
 from safetynet.cases.models import Case
 from safetynet.stats.services import platform_counts, scope_counts
+from safetynet.tips.services import tip_summary
 
 # What each role finds on its dashboard, in one sentence, so nobody wonders why a panel is empty.
 ROLE_GUIDE = {
@@ -39,6 +40,8 @@ def home(request):
             "-updated_at")[:10]
     if has_capability(user, policy.Cap.STATS_VIEW) and not has_capability(user, policy.Cap.CASE_VIEW):
         context["platform"] = platform_counts(user)
+    if has_capability(user, policy.Cap.TIP_TRIAGE):
+        context["tips"] = tip_summary(user)
     context["is_admin"] = has_capability(user, policy.Cap.USERS_MANAGE)
     return render(request, "core/home.html", context)
 

@@ -83,7 +83,54 @@ def rotate(batch: int = 1000, progress: Callable[[str, int, int], None] | None =
         seen += len(notes)
         if progress:
             progress("notes", seen, total_notes)
+    for label, model, columns, context in _other_tables():
+        counts[label] = _rotate_columns(model, columns, context, active, batch, label, progress)
     return counts
+
+
+def _other_tables():
+    """Tables outside people/cases that hold vault values: (label, model, columns, context of a row and field)."""
+    from safetynet.tips.models import DeadLetter, Tip, TipEvent, TipReporter
+
+    return [
+        ("tips", Tip, [f"{f}_enc" for f in Tip.ENCRYPTED], lambda row, f: f"{row.public_id}:{f}"),
+        ("tip_reporters", TipReporter, [f"{f}_enc" for f in TipReporter.FIELDS],
+         lambda row, f: f"{row.tip.public_id}:reporter_{f}"),
+        ("tip_events", TipEvent, ["note_enc"], lambda row, f: f"{row.tip.public_id}:event"),
+        ("dead_letters", DeadLetter, ["payload_enc"], lambda row, f: f"{row.public_id}:payload"),
+    ]
+
+
+def _rotate_columns(model, columns, context, active, batch, label, progress) -> int:
+    """Re-encrypt ``columns`` of every row still under an old key. The UPDATE names the old
+    values, so a row changed meanwhile is left alone (and picked up by the next run)."""
+    rotated, last_pk, seen = 0, 0, 0
+    total = model.objects.count()
+    related = ["tip"] if any(f.name == "tip" for f in model._meta.fields) else []
+    while True:
+        rows = list(model.objects.filter(pk__gt=last_pk).select_related(*related).order_by("pk")[:batch])
+        if not rows:
+            break
+        with transaction.atomic():
+            changed = 0
+            for row in rows:
+                tokens = {c: getattr(row, c) for c in columns}
+                if not _needs_rotation(list(tokens.values()), active):
+                    continue
+                values = {}
+                for column, token in tokens.items():
+                    ctx = context(row, column.removesuffix("_enc"))
+                    values[column] = vault.encrypt(vault.decrypt_bytes(token, ctx), ctx) if token else ""
+                changed += model.objects.filter(pk=row.pk, **tokens).update(**values)
+            if changed:
+                record(actor=None, action="vault.rotate", object_type=model._meta.label_lower,
+                       object_id=f"batch>{last_pk}", changes={"rows": changed, "to_key": active})
+            rotated += changed
+        last_pk = rows[-1].pk
+        seen += len(rows)
+        if progress:
+            progress(label, seen, total)
+    return rotated
 
 
 def remaining_under_old_keys() -> int:
@@ -93,4 +140,7 @@ def remaining_under_old_keys() -> int:
         n += _needs_rotation([getattr(ident, c) for c in ident.encrypted_columns()], active)
     for body in CaseNote.objects.values_list("body_enc", flat=True).iterator(chunk_size=2000):
         n += _needs_rotation([body], active)
+    for _label, model, columns, _context in _other_tables():
+        for tokens in model.objects.values_list(*columns).iterator(chunk_size=2000):
+            n += _needs_rotation(list(tokens), active)
     return n

@@ -367,6 +367,30 @@ def _district_ahtus(tip: Tip) -> list[int]:
     return list(Agency.objects.filter(agency_type=Agency.Type.AHTU, jurisdiction=district).values_list("pk", flat=True))
 
 
+def tip_summary(user, now: datetime.datetime | None = None) -> dict:
+    """For the dashboard: open tips the user triages, how many are overdue, the most urgent."""
+    now = now or timezone.now()
+    open_tips = Tip.objects.visible_to(user).filter(status__in=Tip.OPEN_STATUSES)
+    return {
+        "open": open_tips.count(),
+        "overdue": open_tips.filter(status=Tip.Status.NEW, ack_due_at__lt=now).count(),
+        "immediate": open_tips.filter(urgency=Tip.Urgency.IMMEDIATE).count(),
+        "first": list(open_tips.select_related("jurisdiction").order_by("ack_due_at")[:5]),
+    }
+
+
+def save_routing_rule(*, actor, rule) -> None:
+    """An administrator's routing override (audited like every administrative change)."""
+    from safetynet.core.services import require
+
+    require(actor, policy.Cap.AGENCIES_MANAGE)
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+        record(actor=actor, action="tips.routing_rule", obj=rule,
+               changes={"place": rule.jurisdiction.code, "agency": rule.agency.short_code, "active": rule.is_active})
+
+
 # --------------------------------------------------------------------------- dead letters
 
 

@@ -203,6 +203,7 @@ ENDPOINTS: list[Endpoint] = [
     _admin("admin:accounts_user_changelist", ("ahtu.n24p",)),
     _admin("admin:agencies_membership_changelist", ("ahtu.n24p",)),
     _admin("admin:agencies_jurisdiction_changelist", ("IN-WB-N24P",), query="?q=N24P"),
+    _admin("admin:tips_routingrule_changelist", ("Routing rules",)),
     # ---- API (every check runs with a session client and with a token)
     Endpoint("api:cases", "GET", API, lambda c: reverse("api:cases"),
              allowed=Expect("ahtu_n24p", 200, contains=("{case_id}",)),
@@ -262,7 +263,8 @@ ALLOWLIST: dict[str, str] = {
     "admin:app_list": "admin internal: per-app index, same content as admin:index",
     "admin:auth_user_password_change": "admin internal: UserAdmin's set-password form, gated by users.manage",
     **{f"admin:{model}_{view}": _ADMIN_MODEL_VIEW
-       for model in ("accounts_user", "agencies_agency", "agencies_membership", "agencies_jurisdiction")
+       for model in ("accounts_user", "agencies_agency", "agencies_membership", "agencies_jurisdiction",
+                     "tips_routingrule")
        for view in ("add", "change", "delete", "history")},
 }
 # Unnamed patterns are allowed only inside the admin (its catch-all and object redirects).
@@ -355,13 +357,17 @@ def _client(persona: str | None, auth: str, users, client_for) -> Client:
     return client_for(persona)
 
 
-def _send(client: Client, kind: str, method: str, url: str, data):
-    method = method.lower()
+def _send(client: Client, kind: str, method: str, url: str, data, headers=None, content_type=None):
+    """``headers`` and ``content_type`` (a raw body) come from a row's ``extra`` (machine endpoints)."""
+    method, headers = method.lower(), headers or {}
     if kind == API and method != "get":
-        return getattr(client, method)(url, data=json.dumps(data or {}), content_type="application/json")
+        return getattr(client, method)(url, data=json.dumps(data or {}), content_type="application/json",
+                                       headers=headers)
+    if content_type and method != "get":
+        return getattr(client, method)(url, data=data, content_type=content_type, headers=headers)
     if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, data=data or {})
+        return client.get(url, headers=headers)
+    return getattr(client, method)(url, data=data or {}, headers=headers)
 
 
 def _anonymous(ep: Endpoint) -> Expect | None:
@@ -398,14 +404,17 @@ def test_endpoint(ep, label, exp, auth, n24p_case, users, client_for):
         ep.setup(ctx)
     url = ep.url(ctx)
     method, data = ep.method, (ep.data(ctx) if ep.data else None)
+    headers = ep.extra.get("headers")
     if label == "denied":
         method = ep.extra.get("denied_method", method)
         data = ep.extra.get("denied_data", data)
+        headers = ep.extra.get("denied_headers", headers)
+    headers = headers(ctx) if callable(headers) else headers
     # Format before the request: some values (a second session) are records made for the row.
     target = ctx.fmt(exp.location)
     contains, absent = [ctx.fmt(t) for t in exp.contains], [ctx.fmt(t) for t in exp.absent]
     client = _client(exp.persona, auth, users, client_for)
-    response = _send(client, ep.kind, method, url, data)
+    response = _send(client, ep.kind, method, url, data, headers, ep.extra.get("content_type"))
     body = response.content.decode(errors="replace")
     where = f"{method} {url} as {exp.persona or 'anonymous'} ({auth})"
     assert response.status_code == exp.status, f"{where}: {response.status_code} {body[:400]}"

@@ -12,7 +12,7 @@ from safetynet.people.models import Person, PersonIdentity
 
 pytestmark = pytest.mark.django_db
 
-COUNTED_APPS = ("accounts", "agencies", "access", "audit", "people", "cases")
+COUNTED_APPS = ("accounts", "agencies", "access", "audit", "people", "cases", "tips", "notifications")
 
 
 def _counts() -> dict[str, int]:

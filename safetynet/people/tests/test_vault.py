@@ -75,6 +75,12 @@ def test_ciphertext_moved_to_another_person_does_not_decrypt(n24p_case, users):
 
 
 def test_rotation_reencrypts_everything_under_the_new_key(n24p_case, settings):
+    from safetynet.tips.models import Tip, TipReporter
+    from safetynet.tips.services import TipInput, submit_tip
+
+    tip, _receipt, _created = submit_tip(actor=None, channel="web", data=TipInput(
+        category="border", jurisdiction_code="IN-WB-N24P", description="Van at the crossing",
+        reporter={"phone": "+91 98300 77777"}))
     old = settings.VAULT_KEYS
     new_line = vault.new_key_line("k2")
     settings.VAULT_KEYS = f"{new_line},{old}"
@@ -88,6 +94,10 @@ def test_rotation_reencrypts_everything_under_the_new_key(n24p_case, settings):
         vault.reload_keys()
         assert ident.get_field("name_native") == "রহিমা খাতুন"
         assert n24p_case.notes.first().body == "Victim statement recorded at Bongaon."
+        # Tips and their reporters' contacts too.
+        tip = Tip.objects.get(pk=tip.pk)
+        assert vault.key_id_of(tip.description_enc) == "k2" and tip.get_text("description") == "Van at the crossing"
+        assert TipReporter.objects.get(tip=tip).get_field("phone") == "+91 98300 77777"
         assert AuditEvent.objects.filter(action="vault.rotate").exists()
     finally:
         settings.VAULT_KEYS = old

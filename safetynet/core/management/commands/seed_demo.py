@@ -19,8 +19,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo is refused in production (SAFETYNET_ENV=production): demo accounts "
                                "share a published password. Use `manage.py create_admin` to start a real installation.")
         result = seed_demo(cases_per_agency=cases_per_agency)
-        self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases added "
-                          "(0 means it was already there)")
+        self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases, "
+                          f"{result.tips} tips added (0 means it was already there)")
         if persons:
             def progress(done, seconds):
                 self.stdout.write(f"  persons: {done:,}/{persons:,} ({seconds}s)")

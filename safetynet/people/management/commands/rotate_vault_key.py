@@ -37,7 +37,9 @@ class Command(BaseCommand):
         counts = rotate(batch=batch, progress=progress)
         left = remaining_under_old_keys()
         self.stdout.write(self.style.SUCCESS(
-            f"re-encrypted {counts['identities']:,} identities and {counts['notes']:,} notes under key "
+            f"re-encrypted {counts['identities']:,} identities, {counts['notes']:,} notes and "
+            f"{counts['tips'] + counts['tip_reporters'] + counts['tip_events'] + counts['dead_letters']:,} "
+            f"tip records under key "
             f"{vault.keyring().active_id}; {counts['skipped']} skipped (edited meanwhile); "
             f"{left} values still under old keys"))
         if left == 0:

@@ -1,0 +1,31 @@
+"""Escalate tips nobody acknowledged in time. Run it every minute (cron or a systemd timer):
+
+    * * * * *  cd /srv/safetynet && .venv/bin/python manage.py escalate_tips
+
+``--loop`` keeps running and checks every ``--every`` seconds, for a process supervisor.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from safetynet.tips.services import escalate_overdue
+
+
+class Command(BaseCommand):
+    help = "Escalate unacknowledged tips past their deadline to the AHTU heads."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true")
+        parser.add_argument("--every", type=int, default=60)
+
+    def handle(self, *args, loop=False, every=60, **options):
+        while True:
+            escalated = escalate_overdue()
+            if escalated or not loop:
+                self.stdout.write(f"{len(escalated)} tip(s) escalated")
+            if not loop:
+                return
+            time.sleep(max(5, every))
