@@ -124,6 +124,12 @@ class Tip(VersionedModel):
         return {f: self.get_text(f) for f in self.ENCRYPTED}
 
     @property
+    def urgency_label(self) -> str:
+        """One word for badges and lists; the choice label explains it in full."""
+        return {self.Urgency.IMMEDIATE: _("Immediate"), self.Urgency.URGENT: _("Urgent")}.get(
+            self.urgency, _("Routine"))
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
@@ -207,8 +213,18 @@ class TipEvent(models.Model):
     action = models.CharField(max_length=30)
     note_enc = models.TextField(blank=True)
 
+    LABELS = {
+        "received": _("received"), "acknowledge": _("acknowledged"), "verify": _("verified"),
+        "close": _("closed"), "merge": _("merged into"), "merged_in": _("a duplicate was merged in"),
+        "convert": _("case opened"), "note": _("note"), "escalate": _("escalated: not acknowledged in time"),
+    }
+
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.action, self.action))
 
     def get_note(self) -> str:
         return vault.decrypt(self.note_enc, f"{self.tip.public_id}:event") if self.note_enc else ""
