@@ -9,7 +9,15 @@ import re
 import pytest
 
 from safetynet.conftest import ensure_world
-from safetynet.core.tests.browser import DESKTOP, PHONE, horizontal_overflow, launch, overflowing_elements, shot, sign_in
+from safetynet.core.tests.browser import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    launch,
+    overflowing_elements,
+    shot,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser]
 
