@@ -90,7 +90,7 @@ def rotate(batch: int = 1000, progress: Callable[[str, int, int], None] | None =
 
 def _other_tables():
     """Tables outside people/cases that hold vault values: (label, model, columns, context of a row and field)."""
-    from safetynet.tips.models import DeadLetter, Tip, TipEvent, TipReporter
+    from safetynet.tips.models import DeadLetter, Tip, TipEvent, TipPhoto, TipReporter
 
     return [
         ("tips", Tip, [f"{f}_enc" for f in Tip.ENCRYPTED], lambda row, f: f"{row.public_id}:{f}"),
@@ -98,6 +98,7 @@ def _other_tables():
          lambda row, f: f"{row.tip.public_id}:reporter_{f}"),
         ("tip_events", TipEvent, ["note_enc"], lambda row, f: f"{row.tip.public_id}:event"),
         ("dead_letters", DeadLetter, ["payload_enc"], lambda row, f: f"{row.public_id}:payload"),
+        ("tip_photos", TipPhoto, ["content_enc"], lambda row, f: row.context()),
     ]
 
 

@@ -47,6 +47,9 @@ class TipForm(forms.Form):
                                widget=forms.TextInput(attrs={"autocapitalize": "characters"}))
     phones = forms.CharField(label=_("Phone numbers"), required=False, max_length=500,
                              widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    photo = forms.FileField(label=_("A photo (optional)"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+                            help_text=_("Only if it is safe to take one. Location and camera details are removed."))
     latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=8)
     longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=8)
     reporter_name = forms.CharField(label=_("Your name"), required=False, max_length=120)

@@ -188,6 +188,26 @@ class TipReporter(models.Model):
         return [f for f in self.FIELDS if getattr(self, f"{f}_enc")]
 
 
+class TipPhoto(models.Model):
+    """A photo sent with the tip: re-encoded without metadata (tips/photos.py), encrypted."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="photos")
+    content_enc = models.TextField()
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def context(self) -> str:
+        return f"{self.tip.public_id}:photo:{self.size}:{self.width}x{self.height}"
+
+    def get_content(self) -> bytes:
+        return vault.decrypt_bytes(self.content_enc, self.context())
+
+
 class TipIndicator(models.Model):
     """A phone or vehicle number seen, as a keyed hash: equal numbers meet, nothing is readable."""
 

@@ -29,8 +29,8 @@ from safetynet.core.services import acting_membership
 from safetynet.notifications.services import notify
 from safetynet.people import vault
 
-from . import indicators, routing
-from .models import DeadLetter, Tip, TipEvent, TipIndicator, TipReporter, TipRouting
+from . import indicators, photos, routing
+from .models import DeadLetter, Tip, TipEvent, TipIndicator, TipPhoto, TipReporter, TipRouting
 
 MAX_TEXT = 4000  # characters per free-text field: a long SMS thread, not a document
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over a phone
@@ -57,6 +57,7 @@ class TipInput:
     latitude: Decimal | float | str | None = None
     longitude: Decimal | float | str | None = None
     reporter: dict = field(default_factory=dict)  # name, phone, email, may_contact
+    photos: list[bytes] = field(default_factory=list)  # raw uploads; cleaned in validate()
 
 
 def ack_minutes(urgency: str) -> int:
@@ -117,6 +118,14 @@ def validate(data: TipInput, now: datetime.datetime) -> Jurisdiction:
     reporter = data.reporter or {}
     if reporter.get("phone") and not indicators.normalise_phone(reporter["phone"]):
         errors["reporter_phone"] = [_("This phone number looks incomplete.")]
+    if len(data.photos) > photos.MAX_PHOTOS:
+        errors["photos"] = [_("Attach at most %(n)s photos.") % {"n": photos.MAX_PHOTOS}]
+    else:
+        for raw in data.photos:
+            try:
+                photos.clean_photo(raw)
+            except ValidationError as exc:
+                errors.setdefault("photos", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     assert place is not None
@@ -174,6 +183,11 @@ def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency
     found = [(TipIndicator.Kind.PHONE, p) for p in indicators.phones_in(f"{data.phones}\n{data.description}")]
     found += [(TipIndicator.Kind.VEHICLE, v) for v in indicators.vehicles_in(f"{data.vehicles}\n{data.description}")]
     TipIndicator.objects.bulk_create([TipIndicator(tip=tip, kind=k, digest=vault.blind_index(k, v)) for k, v in found])
+    for raw in data.photos:
+        content, content_type, width, height = photos.clean_photo(raw)
+        photo = TipPhoto(tip=tip, content_type=content_type, width=width, height=height, size=len(content))
+        photo.content_enc = vault.encrypt(content, photo.context())
+        photo.save()
     reporter = {k: (v or "").strip() if isinstance(v, str) else v for k, v in (data.reporter or {}).items()}
     if any(reporter.get(f) for f in TipReporter.FIELDS):
         who = TipReporter(tip=tip, may_contact=bool(reporter.get("may_contact")))
@@ -185,7 +199,8 @@ def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency
     TipEvent.objects.create(tip=tip, at=now, actor=actor, action="received")
     record(actor=actor, action="tip.submit", obj=tip, agency=routes[0][0] if routes else None,
            changes={"channel": channel, "category": data.category, "urgency": urgency, "place": place.code,
-                    "routed_to": [a.short_code for a, _why in routes], "reporter_given": tip_has_reporter(tip)})
+                    "routed_to": [a.short_code for a, _why in routes], "reporter_given": tip_has_reporter(tip),
+                    "photos": len(data.photos)})
     _alert_triagers(tip, [a for a, _why in routes])
     return tip
 
@@ -332,6 +347,17 @@ def reveal_reporter(*, actor, tip: Tip) -> dict | None:
     record_access(actor=actor, person_code=tip.reference, fields=[f"reporter_{f}" for f in who.filled_fields()],
                   purpose="call back the reporter", agency=_agency_of(actor, tip))
     return {f: who.get_field(f) for f in who.FIELDS} | {"may_contact": who.may_contact}
+
+
+def get_photo(*, actor, tip: Tip, index: int) -> TipPhoto | None:
+    """A tip's photo for a triaging officer. A photo may show a victim's face, so every
+    viewing is logged like an identity viewing."""
+    _check(actor, tip)
+    photo = tip.photos.all()[index] if 0 <= index < tip.photos.count() else None
+    if photo is not None:
+        record_access(actor=actor, person_code=tip.reference, fields=[f"photo {index + 1}"], purpose="tip photo",
+                      agency=_agency_of(actor, tip))
+    return photo
 
 
 def escalate_overdue(*, now: datetime.datetime | None = None) -> list[Tip]:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:public_id>/convert/", views.convert, name="convert"),
     path("<uuid:public_id>/note/", views.add_note, name="note"),
     path("<uuid:public_id>/reporter/", views.reporter, name="reporter"),
+    path("<uuid:public_id>/photos/<int:number>/", views.photo, name="photo"),
 ]

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ def rate_limited(request, message: str):
     return render(request, "tips/limited.html", {"message": message}, status=429)
 
 
-def _input(data: dict, with_reporter: bool) -> services.TipInput:
+def _input(data: dict, with_reporter: bool, files=None) -> services.TipInput:
     reporter = {}
     if with_reporter:
         reporter = {"name": data.get("reporter_name", ""), "phone": data.get("reporter_phone", ""),
@@ -52,7 +52,8 @@ def _input(data: dict, with_reporter: bool) -> services.TipInput:
         place=data.get("place", ""), description=data.get("description", ""), people=data.get("people", ""),
         phones=data.get("phones", ""), vehicles=data.get("vehicles", ""),
         happening_now=data.get("happening_now", False), latitude=data.get("latitude"),
-        longitude=data.get("longitude"), reporter=reporter)
+        longitude=data.get("longitude"), reporter=reporter,
+        photos=[f.read() for f in (files or {}).getlist("photo")] if files else [])
 
 
 def _wants_json(request) -> bool:
@@ -65,7 +66,7 @@ def _wants_json(request) -> bool:
 # honeypot field and the idempotency key.
 @csrf_exempt
 def report(request):
-    form = TipForm(request.POST or None)
+    form = TipForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if hit("tip-form", client_key(request), settings.SAFETYNET_TIP_RATE):
             return rate_limited(request, _("Too many reports were sent from this connection. Please wait an hour, "
@@ -78,7 +79,8 @@ def report(request):
             try:
                 tip, receipt, created = services.submit_tip(
                     actor=None, channel=Tip.Channel.OFFLINE if offline else Tip.Channel.WEB,
-                    data=_input(form.cleaned_data, True), idempotency_key=form.cleaned_data["idempotency_key"])
+                    data=_input(form.cleaned_data, True, request.FILES),
+                    idempotency_key=form.cleaned_data["idempotency_key"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -137,11 +139,12 @@ def vigilance(request):
     """A vigilance committee member's form (their committee is attached) and their reports."""
     if not memberships_with(request.user, policy.Cap.TIP_SUBMIT):
         raise Http404(_("Not found."))
-    form = TipForm(request.POST or None, with_reporter=False)
+    form = TipForm(request.POST or None, request.FILES or None, with_reporter=False)
     if request.method == "POST" and form.is_valid():
         try:
             tip, receipt, _created = services.submit_tip(
-                actor=request.user, channel=Tip.Channel.VIGILANCE, data=_input(form.cleaned_data, False),
+                actor=request.user, channel=Tip.Channel.VIGILANCE,
+                data=_input(form.cleaned_data, False, request.FILES),
                 idempotency_key=form.cleaned_data["idempotency_key"])
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -233,6 +236,8 @@ def _detail_context(request, tip: Tip, **extra) -> dict:
         "close_form": CloseForm(initial={"version": tip.version}),
         "convert_form": ConvertForm(initial={"version": tip.version, "title": tip.get_category_display()}),
         "note_form": NoteForm(),
+        "photo_count": tip.photos.count(),
+        "photo_numbers": range(1, tip.photos.count() + 1),
     }
     context.update(extra)
     return context
@@ -353,3 +358,15 @@ def reporter(request, public_id):
     contact = services.reveal_reporter(actor=request.user, tip=tip)
     template = "tips/partials/_reporter.html" if request.htmx else "tips/detail.html"
     return render(request, template, _detail_context(request, tip, contact=contact, revealed=True))
+
+
+@login_required
+def photo(request, public_id, number):
+    tip = get_tip_for(request.user, public_id)
+    found = services.get_photo(actor=request.user, tip=tip, index=number - 1)
+    if found is None:
+        raise Http404(_("No such photo."))
+    response = HttpResponse(found.get_content(), content_type=found.content_type)
+    response["Cache-Control"] = "no-store"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -303,6 +303,20 @@ class Ctx:
         self.values.update({"tip_ref": self.tip.reference, "tip_id": str(self.tip.public_id),
                             "tip_text": "Two girls in a white Bolero", "reporter_phone": "+91 98300 44444"})
 
+    def add_tip_photo(self):
+        import io
+
+        from PIL import Image
+
+        from safetynet.people import vault
+        from safetynet.tips.models import TipPhoto
+
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), (10, 120, 200)).save(out, format="JPEG")
+        photo = TipPhoto(tip=self.tip, content_type="image/jpeg", width=40, height=30, size=len(out.getvalue()))
+        photo.content_enc = vault.encrypt(out.getvalue(), photo.context())
+        photo.save()
+
     def other_tip(self):
         """A second open tip the border tip can be merged into."""
         from safetynet.tips.services import TipInput, submit_tip

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         left = remaining_under_old_keys()
         self.stdout.write(self.style.SUCCESS(
             f"re-encrypted {counts['identities']:,} identities, {counts['notes']:,} notes and "
-            f"{counts['tips'] + counts['tip_reporters'] + counts['tip_events'] + counts['dead_letters']:,} "
+            f"{sum(counts[k] for k in ('tips', 'tip_reporters', 'tip_events', 'dead_letters', 'tip_photos')):,} "
             f"tip records under key "
             f"{vault.keyring().active_id}; {counts['skipped']} skipped (edited meanwhile); "
             f"{left} values still under old keys"))
