@@ -20,10 +20,12 @@ def place_choices() -> list:
         .select_related("parent", "parent__parent").order_by("path")
     groups: dict[str, list] = {}
     for place in rows:
-        state = place.parent if place.level == Jurisdiction.Level.DISTRICT else place.parent.parent
-        country = state.parent if state and state.parent else None
+        parent = place.parent
+        state = parent if place.level == Jurisdiction.Level.DISTRICT else (parent.parent if parent else None)
+        country = state.parent if state is not None else None
         label = f"{state.name} ({country.name})" if country and state else (state.name if state else "")
-        name = place.name if place.level == Jurisdiction.Level.DISTRICT else f"{place.name} — {place.parent.name}"
+        name = place.name if place.level == Jurisdiction.Level.DISTRICT or parent is None \
+            else f"{place.name} — {parent.name}"
         groups.setdefault(label, []).append((place.code, name))
     return [("", _("Choose the district"))] + [(label, sorted(items, key=lambda i: i[1]))
                                                   for label, items in groups.items()]
@@ -63,7 +65,7 @@ class TipForm(forms.Form):
 
     def __init__(self, *args, with_reporter: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = place_choices()
+        self.fields["jurisdiction"].choices = place_choices()  # type: ignore[attr-defined]
         if not with_reporter:
             for name in ("reporter_name", "reporter_phone", "may_contact"):
                 del self.fields[name]

@@ -126,8 +126,8 @@ class Tip(VersionedModel):
     @property
     def urgency_label(self) -> str:
         """One word for badges and lists; the choice label explains it in full."""
-        return {self.Urgency.IMMEDIATE: _("Immediate"), self.Urgency.URGENT: _("Urgent")}.get(
-            self.urgency, _("Routine"))
+        labels = {str(self.Urgency.IMMEDIATE): _("Immediate"), str(self.Urgency.URGENT): _("Urgent")}
+        return str(labels.get(self.urgency, _("Routine")))
 
     @property
     def is_open(self) -> bool:

@@ -29,9 +29,9 @@ def clean_photo(data: bytes) -> tuple[bytes, str, int, int]:
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(_("This photo is too large (at most 40 megapixels)."))
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
-            image = image.convert("RGB")
+        with Image.open(io.BytesIO(data)) as opened:
+            upright = ImageOps.exif_transpose(opened)  # keep it upright once EXIF is gone
+            image = upright.convert("RGB")
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
             # A fresh JPEG from the pixels only: no exif=, no icc_profile=, no XMP.

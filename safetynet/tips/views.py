@@ -53,7 +53,7 @@ def _input(data: dict, with_reporter: bool, files=None) -> services.TipInput:
         phones=data.get("phones", ""), vehicles=data.get("vehicles", ""),
         happening_now=data.get("happening_now", False), latitude=data.get("latitude"),
         longitude=data.get("longitude"), reporter=reporter,
-        photos=[f.read() for f in (files or {}).getlist("photo")] if files else [])
+        photos=[f.read() for f in files.getlist("photo")] if files is not None else [])
 
 
 def _wants_json(request) -> bool:
