@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "safetynet.stats",
     "safetynet.notifications",
     "safetynet.tips",
+    "safetynet.rescues",
+    "safetynet.missing",
     "django_tasks",
     "django_tasks_db",
 ]

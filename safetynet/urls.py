@@ -12,6 +12,8 @@ urlpatterns = [
     path("stats/", include("safetynet.stats.urls")),
     path("report/", include("safetynet.tips.report_urls")),
     path("tips/", include("safetynet.tips.urls")),
+    path("rescues/", include("safetynet.rescues.urls")),
+    path("missing/", include("safetynet.missing.urls")),
     path("notifications/", include("safetynet.notifications.urls")),
     path("intake/", include("safetynet.tips.intake_urls")),
     path("admin/", admin_site.urls),

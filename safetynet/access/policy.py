@@ -54,6 +54,10 @@ class Cap(models.TextChoices):
     AUDIT_VIEW_ALL = "audit.view_all", _("See the whole audit trail")
     USERS_MANAGE = "users.manage", _("Manage users and memberships")
     AGENCIES_MANAGE = "agencies.manage", _("Manage agencies and jurisdictions")
+    RESCUE_VIEW = "rescue.view", _("See rescue operations")
+    RESCUE_REQUEST = "rescue.request", _("Request a rescue operation")
+    MISSING_VIEW = "missing.view", _("See missing-person reports")
+    MISSING_CREATE = "missing.create", _("Record missing-person reports")
     TIP_SUBMIT = "tip.submit", _("Submit community reports")
     TIP_TRIAGE = "tip.triage", _("Triage community reports routed to the agency")
     TIP_VIEW_REPORTER = "tip.view_reporter", _("See who reported a tip and how to reach them")
@@ -64,6 +68,7 @@ C = Cap
 _INVESTIGATOR = {
     C.CASE_VIEW, C.CASE_CREATE, C.CASE_EDIT, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE,
     C.PERSON_VIEW, C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.STATS_VIEW,
+    C.RESCUE_VIEW, C.RESCUE_REQUEST, C.MISSING_VIEW, C.MISSING_CREATE,
 }
 
 # Tips: the agencies a tip is routed to triage it; the reporter's contact is identity data.
@@ -79,7 +84,7 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.POLICE_OFFICER: frozenset((_INVESTIGATOR - {C.STATS_VIEW}) | _TRIAGE),
     Role.BORDER_OFFICER: frozenset(
         {C.CASE_VIEW, C.CASE_CREATE, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW,
-         C.IDENTITY_EDIT} | _TRIAGE
+         C.IDENTITY_EDIT, C.RESCUE_VIEW, C.MISSING_VIEW} | _TRIAGE
     ),
     Role.NGO_CASEWORKER: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
     Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),

@@ -112,6 +112,22 @@ def _age_limit(role: str, limited_action: bool) -> Q:
     return Q(age_band__in=ages) if ages is not None else Q()
 
 
+def agency_records_visible_to(qs: QuerySet, user, action: str) -> QuerySet:
+    """Records with an owning agency and a place (rescue operations, missing-person reports):
+    the owning agency's members, and jurisdiction roles for every record of their area."""
+    memberships = memberships_with(user, action)
+    if not memberships:
+        return qs.none()
+    q = Q(pk__in=[])
+    for m in memberships:
+        scope = policy.SCOPE.get(m.role, "none")
+        if scope == "jurisdiction":
+            q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
+        elif scope == "agency":
+            q |= Q(owning_agency_id=m.agency_id)
+    return qs.filter(q)
+
+
 def tips_visible_to(qs: QuerySet, user, action: str = "tip.triage") -> QuerySet:
     """Triage: tips routed to the member's agency, and for jurisdiction roles (AHTU) every tip
     from their area. A reporter (``tip.submit``) sees the tips they sent, for their status."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Jurisdiction
 
@@ -43,9 +43,9 @@ PALETTES: dict[int, list[str]] = {
 }
 MAX_BINS = 5
 
-CREDITS = {
-    "IN": "Boundaries: DataMeet / Guneet Narula (MIT), simplified; approximate, not authoritative.",
-    "NP": "Boundaries: Saugat Acharya, geoJSON-Nepal (MIT), simplified; approximate, not authoritative.",
+CREDITS = {  # shown under each map; docs/data-credits.md has the full credits
+    "IN": gettext_lazy("Boundaries: DataMeet / Guneet Narula (MIT), simplified; approximate, not authoritative."),
+    "NP": gettext_lazy("Boundaries: Saugat Acharya, geoJSON-Nepal (MIT), simplified; approximate, not authoritative."),
 }
 
 
@@ -124,8 +124,9 @@ def district_map(
     for code in paths.keys() - names.keys():  # a shape whose district is not in the database: name it by its code
         names[code] = code
     totals = dict.fromkeys(names, 0)
+    known = set(totals)
     for code, n in counts.items():
-        district = _district_of(code, set(totals))
+        district = _district_of(code, known)
         if district is not None:
             totals[district] += int(n)
 
@@ -135,7 +136,7 @@ def district_map(
     def bin_of(n: int) -> int:
         return 0 if n <= 0 else min(math.ceil(n / width), len(scale))
 
-    districts = []
+    districts: list[dict[str, Any]] = []
     for code in sorted(names, key=lambda c: (names[c].casefold(), c)):
         n = totals[code]
         b = bin_of(n)
@@ -163,6 +164,7 @@ def district_map(
     if top and top["count"]:
         summary += " " + _("Highest: %(label)s.") % {"label": top["label"]}
 
+    title = str(title)  # a lazy translation is welcome
     digest = hashlib.sha1(title.encode(), usedforsecurity=False).hexdigest()[:6]
     return {
         "id": f"dm-{state_code.lower()}-{digest}",
@@ -170,10 +172,11 @@ def district_map(
         "state_code": state_code,
         "viewBox": state.get("viewBox", ""),
         "has_shapes": bool(paths),
+        "linked": any(d["href"] and d["path"] for d in districts),
         "districts": districts,
         "legend": legend,
         "total": total,
         "summary": summary,
         "count_heading": count_heading or _("Tips"),
-        "credit": CREDITS.get(state_code.split("-", 1)[0], "") if paths else "",
+        "credit": str(CREDITS.get(state_code.split("-", 1)[0], "")) if paths else "",
     }

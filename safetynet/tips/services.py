@@ -325,6 +325,43 @@ def convert_to_case(*, actor, tip: Tip, expected_version: int, title: str, kind:
     return case
 
 
+def convert_to_rescue(*, actor, tip: Tip, expected_version: int, reason: str):
+    """Ask for a rescue operation on the strength of the tip (link kept both ways)."""
+    from safetynet.rescues.services import request_rescue
+
+    _check(actor, tip)
+    if not tip.is_open:
+        raise ValidationError(_("This tip is already “%(status)s”.") % {"status": tip.get_status_display()})
+    with transaction.atomic():
+        rescue = request_rescue(actor=actor, jurisdiction=tip.jurisdiction, reason=reason, source_tip=tip)
+        fields: dict = {"status": Tip.Status.CONVERTED, "converted_to": "rescue"}
+        if tip.acknowledged_at is None:
+            fields["acknowledged_at"] = timezone.now()
+        _move(actor, tip, expected_version, allowed_from=Tip.OPEN_STATUSES, action="convert",
+              note=rescue.reference, **fields)
+    return rescue
+
+
+def convert_to_missing(*, actor, tip: Tip, expected_version: int):
+    """Record a missing-person report from the tip: place, time and description carried over."""
+    from safetynet.missing.services import record_missing
+
+    _check(actor, tip)
+    if not tip.is_open:
+        raise ValidationError(_("This tip is already “%(status)s”.") % {"status": tip.get_status_display()})
+    content = tip.content()
+    description = "\n\n".join(part for part in (content["people"], content["description"]) if part)
+    with transaction.atomic():
+        report = record_missing(actor=actor, jurisdiction=tip.jurisdiction, source="tip", description=description,
+                                last_seen_at=tip.seen_at, source_tip=tip)
+        fields: dict = {"status": Tip.Status.CONVERTED, "converted_to": "missing"}
+        if tip.acknowledged_at is None:
+            fields["acknowledged_at"] = timezone.now()
+        _move(actor, tip, expected_version, allowed_from=Tip.OPEN_STATUSES, action="convert",
+              note=report.reference, **fields)
+    return report
+
+
 def add_note(*, actor, tip: Tip, note: str) -> None:
     _check(actor, tip)
     note = (note or "").strip()

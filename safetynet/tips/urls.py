@@ -12,6 +12,8 @@ urlpatterns = [
     path("<uuid:public_id>/merge/", views.merge, name="merge"),
     path("<uuid:public_id>/convert/", views.convert, name="convert"),
     path("<uuid:public_id>/note/", views.add_note, name="note"),
+    path("<uuid:public_id>/rescue/", views.convert_rescue, name="rescue"),
+    path("<uuid:public_id>/missing/", views.convert_missing, name="missing"),
     path("<uuid:public_id>/reporter/", views.reporter, name="reporter"),
     path("<uuid:public_id>/photos/<int:number>/", views.photo, name="photo"),
 ]

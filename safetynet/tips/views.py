@@ -233,6 +233,9 @@ def _detail_context(request, tip: Tip, **extra) -> dict:
         "can_see_reporter": Tip.objects.visible_to(request.user, policy.Cap.TIP_VIEW_REPORTER)
         .filter(pk=tip.pk).exists(),
         "can_convert": has_capability(request.user, policy.Cap.CASE_CREATE),
+        "can_request_rescue": has_capability(request.user, policy.Cap.RESCUE_REQUEST),
+        "can_record_missing": has_capability(request.user, policy.Cap.MISSING_CREATE),
+        "rescues": tip.rescues.all(), "missing_reports": tip.missing_reports.all(),
         "close_form": CloseForm(initial={"version": tip.version}),
         "convert_form": ConvertForm(initial={"version": tip.version, "title": tip.get_category_display()}),
         "note_form": NoteForm(),
@@ -335,6 +338,28 @@ def convert(request, public_id):
         return failed
     messages.success(request, _("Case %(ref)s opened from the tip.") % {"ref": case.reference})
     return redirect("cases:detail", public_id=case.public_id)
+
+
+@login_required
+@require_POST
+def convert_rescue(request, public_id):
+    failed, rescue = _act(request, public_id, lambda t, v: services.convert_to_rescue(
+        actor=request.user, tip=t, expected_version=v, reason=request.POST.get("reason", "")))
+    if failed:
+        return failed
+    messages.success(request, _("Rescue operation %(ref)s requested.") % {"ref": rescue.reference})
+    return redirect("rescues:detail", public_id=rescue.public_id)
+
+
+@login_required
+@require_POST
+def convert_missing(request, public_id):
+    failed, report = _act(request, public_id, lambda t, v: services.convert_to_missing(
+        actor=request.user, tip=t, expected_version=v))
+    if failed:
+        return failed
+    messages.success(request, _("Missing-person report %(ref)s recorded.") % {"ref": report.reference})
+    return redirect("missing:detail", public_id=report.public_id)
 
 
 @login_required

@@ -317,6 +317,24 @@ class Ctx:
         photo.content_enc = vault.encrypt(out.getvalue(), photo.context())
         photo.save()
 
+    def tip_rescue(self):
+        from safetynet.tips.services import convert_to_rescue
+
+        if not hasattr(self, "_rescue"):
+            self._rescue = convert_to_rescue(actor=self.users["ahtu_n24p"], tip=self.tip,
+                                             expected_version=self.tip.version, reason="Verified by the BSF post.")
+            self.tip.refresh_from_db()
+        return self._rescue
+
+    def tip_missing(self):
+        from safetynet.tips.services import convert_to_missing
+
+        if not hasattr(self, "_missing"):
+            self._missing = convert_to_missing(actor=self.users["ahtu_n24p"], tip=self.tip,
+                                               expected_version=self.tip.version)
+            self.tip.refresh_from_db()
+        return self._missing
+
     def other_tip(self):
         """A second open tip the border tip can be merged into."""
         from safetynet.tips.services import TipInput, submit_tip

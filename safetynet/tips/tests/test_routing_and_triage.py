@@ -140,3 +140,34 @@ def test_unacknowledged_tip_escalates_to_the_head(users, django_capture_on_commi
     sms = SmsOutbox.objects.get(to="+91 90000 00001", body__contains="not been acknowledged")
     assert tip.reference in sms.body
     assert services.escalate_overdue(now=start + datetime.timedelta(minutes=45)) == []  # only once
+
+
+def test_tip_becomes_a_rescue_request_or_a_missing_person_report(users, client_for):
+    from safetynet.access.lookups import get_tip_for  # noqa: F401  (the pages use it; here the services)
+    from safetynet.missing.models import MissingPersonReport
+    from safetynet.rescues.models import RescueOperation
+
+    officer = users["ahtu_n24p"]
+    held, _r = _tip("IN-WB-N24P-BONG", "held", description="Girls locked in a house behind the bus stand.")
+    with pytest.raises(ValidationError):
+        services.convert_to_rescue(actor=officer, tip=held, expected_version=held.version, reason="  ")
+    rescue = services.convert_to_rescue(actor=officer, tip=held, expected_version=held.version,
+                                        reason="Verified by the beat constable: three girls inside.")
+    held.refresh_from_db()
+    assert held.status == "converted" and held.converted_to == "rescue" and rescue.source_tip == held
+    assert rescue.owning_agency.short_code == "AHTU-N24P" and rescue.reference.startswith("RESC-AHTU-N24P-")
+    page = client_for("ahtu_n24p").get(f"/tips/{held.public_id}/").content.decode()
+    assert rescue.reference in page
+
+    missing_tip, _r = _tip("IN-WB-N24P", "missing", people="Girl of 14, green salwar, speaks Bengali",
+                           description="Not seen since the fair.")
+    report = services.convert_to_missing(actor=officer, tip=missing_tip, expected_version=missing_tip.version)
+    assert report.source_tip == missing_tip and "green salwar" in report.get_text("description")
+    assert "green salwar" not in MissingPersonReport.objects.values_list("description_enc", flat=True).get()
+    before = AccessEvent.objects.count()
+    page = client_for("ahtu_n24p").get(f"/missing/{report.public_id}/").content.decode()
+    assert "green salwar" in page and AccessEvent.objects.count() == before + 1
+    for persona in ("ahtu_kish", "ngo_n24p", "researcher", "admin"):
+        assert client_for(persona).get(f"/missing/{report.public_id}/").status_code == 404
+        assert client_for(persona).get(f"/rescues/{rescue.public_id}/").status_code == 404
+    assert RescueOperation.objects.visible_to(users["ahtu_kish"]).count() == 0

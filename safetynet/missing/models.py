@@ -1,0 +1,63 @@
+"""Missing-person reports. The start of the record issue 6 matches against rescued persons:
+for now what a tip or a family gives, with the person's description in the vault."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from safetynet.core.models import VersionedModel
+from safetynet.people import vault
+
+
+class MissingQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "missing.view"):
+        from safetynet.access.querysets import agency_records_visible_to
+
+        return agency_records_visible_to(self, user, action)
+
+
+class MissingPersonReport(VersionedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open: being searched for")
+        FOUND = "found", _("Found")
+        CLOSED = "closed", _("Closed")
+
+    class Source(models.TextChoices):
+        TIP = "tip", _("Community tip")
+        FAMILY = "family", _("Family, at a police station")
+        PUBLIC = "public", _("Public form")
+        COUNTERPART = "counterpart", _("Counterpart agency across the border")
+
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    owning_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="missing_reports")
+    jurisdiction = models.ForeignKey("agencies.Jurisdiction", on_delete=models.PROTECT, related_name="missing_reports",
+                                     help_text=_("Where the person was last seen"))
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=[("female", _("Female")), ("male", _("Male")),
+                                                   ("other", _("Other")), ("unknown", _("Not known"))],
+                           default="unknown")
+    # Name and description are identity data: encrypted like PersonIdentity.
+    name_enc = models.TextField(blank=True)
+    description_enc = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source_tip = models.ForeignKey("tips.Tip", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="missing_reports")
+
+    objects = MissingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def set_text(self, field: str, value: str) -> None:
+        setattr(self, f"{field}_enc", vault.encrypt(value, f"{self.public_id}:{field}") if value else "")
+
+    def get_text(self, field: str) -> str:
+        token = getattr(self, f"{field}_enc")
+        return vault.decrypt(token, f"{self.public_id}:{field}") if token else ""
