@@ -7,7 +7,7 @@ Every list, search, export and API queryset of a sensitive model starts from
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from . import policy
 
@@ -89,7 +89,7 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
         if allowed is not None:
             # The same limit as through cases: a care role registered in the area does not
             # thereby learn who the suspects and witnesses are.
-            direct &= ~Q(pk__in=CaseParty.objects.exclude(role__in=allowed).values("person_id"))
+            direct &= ~Exists(CaseParty.objects.filter(person_id=OuterRef("pk")).exclude(role__in=allowed))
         q |= direct & _age_limit(m.role, limited_action)
     # Through cases: identity actions may be limited to some party roles (policy.IDENTITY_PARTY_ROLES).
     groups: dict[tuple, list] = {}
@@ -103,7 +103,10 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
             parties = parties.filter(role__in=allowed)
         if ages is not None:
             parties = parties.filter(person__age_band__in=ages)
-        q |= Q(pk__in=parties.values("person_id"))
+        # EXISTS, not IN: on PostgreSQL a large "pk IN (subquery)" OR-ed with another condition
+        # becomes a per-row subplan once it no longer fits work_mem (a million persons took
+        # minutes); a correlated EXISTS probes the (person_id) index per row instead.
+        q |= Q(Exists(parties.filter(person_id=OuterRef("pk"))))
     return qs.filter(q)
 
 
