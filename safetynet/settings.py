@@ -285,7 +285,7 @@ if not IS_PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Community tips. Shared secrets of SMS gateways / hotline tools that post to the webhook,
-# "name:secret,name:secret" (see README "Intake channels").
+# "name:secret,name:secret" (see docs/intake.md).
 SAFETYNET_INTAKE_SECRETS = os.environ.get("SAFETYNET_INTAKE_SECRETS", "")
 # Rate limits of the public report form and receipt status page, per client address
 # (kept in the cache only, never stored): django-ratelimit notation.

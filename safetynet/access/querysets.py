@@ -89,7 +89,7 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
         if allowed is not None:
             # The same limit as through cases: a care role registered in the area does not
             # thereby learn who the suspects and witnesses are.
-            direct &= ~Exists(CaseParty.objects.filter(person_id=OuterRef("pk")).exclude(role__in=allowed))
+            direct &= ~Q(Exists(CaseParty.objects.filter(person_id=OuterRef("pk")).exclude(role__in=allowed)))
         q |= direct & _age_limit(m.role, limited_action)
     # Through cases: identity actions may be limited to some party roles (policy.IDENTITY_PARTY_ROLES).
     groups: dict[tuple, list] = {}

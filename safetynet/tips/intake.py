@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -68,7 +67,6 @@ def reason_from(exc: ValidationError) -> str:
 # Endings people add to or leave off a place's name ("Bongaon PS", "Petrapole border").
 _SUFFIXES = ("police station", "border sector", "sector", "district", "thana", "zila", "zilla", "ps")
 _PARENTHESES = re.compile(r"\([^)]*\)")
-_NOT_WORD = re.compile(r"[^\w\s-]+")
 BELOW_STATE = (Jurisdiction.Level.DISTRICT, Jurisdiction.Level.STATION, Jurisdiction.Level.BORDER_SECTOR)
 
 
@@ -76,7 +74,9 @@ def normalise(text: str) -> str:
     """Case, accents of composition, punctuation and spacing do not matter when matching names."""
     text = unicodedata.normalize("NFC", text or "").casefold().replace("–", "-").replace("—", "-")
     text = _PARENTHESES.sub(" ", text)
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    # Punctuation and symbols go; letters, digits and the vowel signs of Indic scripts stay.
+    text = "".join(" " if unicodedata.category(ch)[0] in "PS" and ch != "-" else ch for ch in text)
+    return " ".join(text.split())
 
 
 def _base(name: str) -> str:
@@ -163,8 +163,8 @@ def choose_place(groups: list[list[Jurisdiction]], places: Places, *, below_stat
             return None
     agreeing = [p for p in candidates if all(any(_related(p, other) for other in g) for g in groups)]
     pool = agreeing or candidates
-    deepest = max(len(p.path) for p in pool)
-    best = [p for p in pool if len(p.path) == deepest]
+    deepest = max(p.path.count("/") for p in pool)
+    best = [p for p in pool if p.path.count("/") == deepest]
     if len(best) == 1:
         return best[0]
     shared = _common_ancestor(best)
@@ -204,6 +204,7 @@ def retry_dead_letter(*, actor, letter: DeadLetter) -> Tip:
     holds no tip.submit.
     """
     _require_manager(actor)
+    failure = ""
     with transaction.atomic():
         letter = DeadLetter.objects.select_for_update().get(pk=letter.pk)
         if letter.state != DeadLetter.State.WAITING:
@@ -214,21 +215,20 @@ def retry_dead_letter(*, actor, letter: DeadLetter) -> Tip:
             parsed = parse(letter.get_payload(), letter.content_type)
             tip, _receipt, created = services.submit_tip(actor=None, channel=parsed.channel, data=parsed.data,
                                                          idempotency_key=parsed.idempotency_key)
-        except (IntakeError, ValidationError) as exc:
-            failure = exc
-        else:
-            failure = None
-        if failure is not None:
-            reason = failure.message if isinstance(failure, IntakeError) else reason_from(failure)
-            DeadLetter.objects.filter(pk=letter.pk).update(reason=reason[:300])
+        except IntakeError as exc:
+            failure = exc.message
+        except ValidationError as exc:
+            failure = reason_from(exc)
+        if failure:
+            DeadLetter.objects.filter(pk=letter.pk).update(reason=failure[:300])
             record(actor=actor, action="intake.retry", obj=letter,
-                   changes={"channel": letter.channel, "result": "failed", "reason": reason[:300]})
+                   changes={"channel": letter.channel, "result": "failed", "reason": failure[:300]})
         else:
             DeadLetter.objects.filter(pk=letter.pk).update(state=DeadLetter.State.RETRIED, tip=tip, payload_enc="")
             record(actor=actor, action="intake.retry", obj=letter,
                    changes={"channel": letter.channel, "result": "tip", "tip": tip.reference, "created": created})
-    if failure is not None:
-        raise ValidationError(reason)
+    if failure:
+        raise ValidationError(failure)
     return tip
 
 
@@ -285,12 +285,3 @@ def dead_letter_discard(request, public_id):
     else:
         messages.success(request, _("Discarded. Its content was deleted."))
     return redirect("intake:dead-letters")
-
-
-def keep(*, channel: str, reason: str, body: bytes, content_type: str = "") -> DeadLetter:
-    """services.keep_dead_letter, named here so both channels read the same."""
-    return services.keep_dead_letter(channel=channel, reason=reason, body=body, content_type=content_type)
-
-
-def first_text(values: Iterable[str | None]) -> str:
-    return next((v.strip() for v in values if v and v.strip()), "")
