@@ -78,7 +78,8 @@ def test_villager_reports_and_officer_triages(base, browser):
     assert "Bolero" not in page.content()
     shot(page, "42-phone-status-waiting")
 
-    office = browser.new_context(**DESKTOP).new_page()
+    office_context = browser.new_context(**DESKTOP)
+    office = office_context.new_page()
     sign_in(office, base, "ahtu.n24p")
     assert tip.reference in office.locator("#h-tips").locator("..").inner_text()  # on the dashboard
     shot(office, "43-dashboard-with-tips")
@@ -104,3 +105,6 @@ def test_villager_reports_and_officer_triages(base, browser):
     page.locator("#status-result").wait_for()
     assert "The police are looking into it." in page.locator("#status-result").inner_text()
     shot(page, "46-phone-status-acknowledged")
+    # Close both browsers' connections so the live server releases its database session.
+    office_context.close()
+    phone.close()
