@@ -67,7 +67,11 @@ def _fresh_rate_limits():
     """Rate-limit counters live in the cache; each test starts with none spent."""
     from django.core.cache import cache
 
+    from safetynet.tips import forms, routing
+
     cache.clear()
+    routing.clear_cache()  # rows made by an earlier test were rolled back
+    forms._place_choices_cache.clear()
 
 
 @pytest.fixture(scope="session")

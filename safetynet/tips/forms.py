@@ -12,10 +12,30 @@ from safetynet.agencies.models import Jurisdiction
 
 from .models import Tip
 
+# Building the choices reads ~200 places: remembered per process for a few minutes, since
+# places change about once a year and the public form is the busiest page (bench/tip_intake.py).
+PLACE_CHOICES_SECONDS = 300
+_place_choices_cache: dict[str, tuple[float, list]] = {}
+
 
 def place_choices() -> list:
     """Districts (and border sectors) grouped by state or division, for one <select>: it
-    works without JavaScript and a phone shows it as a native picker."""
+    works without JavaScript and a phone shows it as a native picker. Labels follow the
+    active language, so the cache is per language."""
+    import time
+
+    from django.utils.translation import get_language
+
+    key = get_language() or ""
+    cached = _place_choices_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < PLACE_CHOICES_SECONDS:
+        return cached[1]
+    choices = _build_place_choices()
+    _place_choices_cache[key] = (time.monotonic(), choices)
+    return choices
+
+
+def _build_place_choices() -> list:
     rows = Jurisdiction.objects.filter(level__in=[Jurisdiction.Level.DISTRICT, Jurisdiction.Level.BORDER_SECTOR]) \
         .select_related("parent", "parent__parent").order_by("path")
     groups: dict[str, list] = {}

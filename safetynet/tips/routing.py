@@ -29,8 +29,29 @@ def _chain(place: Jurisdiction) -> list[Jurisdiction]:
     return [by_path[p] for p in paths if p in by_path]
 
 
+# Routing reads the place chain, the rules and the agencies: remembered per place for a
+# minute (a new routing rule or agency applies within a minute), because every tip needs it.
+ROUTE_SECONDS = 60
+_route_cache: dict[int, tuple[float, list[tuple[Agency, str]]]] = {}
+
+
 def route(place: Jurisdiction) -> list[tuple[Agency, str]]:
     """(agency, reason) pairs for a tip from ``place``."""
+    import time
+
+    cached = _route_cache.get(place.pk)
+    if cached is not None and time.monotonic() - cached[0] < ROUTE_SECONDS:
+        return cached[1]
+    found = _route(place)
+    _route_cache[place.pk] = (time.monotonic(), found)
+    return found
+
+
+def clear_cache() -> None:
+    _route_cache.clear()
+
+
+def _route(place: Jurisdiction) -> list[tuple[Agency, str]]:
     chain = _chain(place)
     rules = RoutingRule.objects.filter(jurisdiction__in=chain, is_active=True, agency__is_active=True) \
         .select_related("agency", "jurisdiction")

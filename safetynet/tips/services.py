@@ -152,9 +152,16 @@ def submit_tip(*, actor, channel: str, data: TipInput, idempotency_key: str | No
     place = validate(data, now)
     receipt = _receipt_code(idempotency_key)
     urgency = urgency_for(data.category, data.happening_now)
+    # The reference number is reserved in its own short transaction: the counter row is
+    # locked for milliseconds, not for the whole intake (a failed intake leaves a gap in
+    # the numbering, which is harmless).
+    district = place.ancestor(Jurisdiction.Level.DISTRICT) or place
+    prefix = f"TIP-{district.short_code}-{now.year}"
+    with transaction.atomic():
+        reference = f"{prefix}-{next_serial(prefix):06d}"
     try:
         with transaction.atomic():
-            tip = _create(actor, channel, data, place, receipt, urgency, idempotency_key, committee, now)
+            tip = _create(actor, channel, data, place, receipt, urgency, idempotency_key, committee, now, reference)
     except IntegrityError:
         # Two retries of one submission raced: the other one stored it.
         existing = Tip.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
@@ -164,12 +171,10 @@ def submit_tip(*, actor, channel: str, data: TipInput, idempotency_key: str | No
     return tip, receipt, True
 
 
-def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency_key, committee, now) -> Tip:
-    district = place.ancestor(Jurisdiction.Level.DISTRICT) or place
-    year = now.year
-    prefix = f"TIP-{district.short_code}-{year}"
+def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency_key, committee, now,
+            reference) -> Tip:
     tip = Tip(
-        reference=f"{prefix}-{next_serial(prefix):06d}", receipt_hash=receipt_digest(receipt),
+        reference=reference, receipt_hash=receipt_digest(receipt),
         idempotency_key=idempotency_key or None, channel=channel, category=data.category, urgency=urgency,
         jurisdiction=place, seen_at=data.seen_at or now, received_at=now,
         ack_due_at=now + datetime.timedelta(minutes=ack_minutes(urgency)),
@@ -189,7 +194,8 @@ def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency
         photo.content_enc = vault.encrypt(content, photo.context())
         photo.save()
     reporter = {k: (v or "").strip() if isinstance(v, str) else v for k, v in (data.reporter or {}).items()}
-    if any(reporter.get(f) for f in TipReporter.FIELDS):
+    reporter_given = any(reporter.get(f) for f in TipReporter.FIELDS)
+    if reporter_given:
         who = TipReporter(tip=tip, may_contact=bool(reporter.get("may_contact")))
         for f in TipReporter.FIELDS:
             who.set_field(f, reporter.get(f) or "")
@@ -197,11 +203,12 @@ def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency
     routes = routing.route(place)
     TipRouting.objects.bulk_create([TipRouting(tip=tip, agency=a, reason=why[:200]) for a, why in routes])
     TipEvent.objects.create(tip=tip, at=now, actor=actor, action="received")
+    _alert_triagers(tip, [a for a, _why in routes])
+    # Last: the audit chain head is locked from here to the commit, for every writer.
     record(actor=actor, action="tip.submit", obj=tip, agency=routes[0][0] if routes else None,
            changes={"channel": channel, "category": data.category, "urgency": urgency, "place": place.code,
-                    "routed_to": [a.short_code for a, _why in routes], "reporter_given": tip_has_reporter(tip),
-                    "photos": len(data.photos)})
-    _alert_triagers(tip, [a for a, _why in routes])
+                    "routed_to": [a.short_code for a, _why in routes],
+                    "reporter_given": bool(reporter_given), "photos": len(data.photos)})
     return tip
 
 
