@@ -171,3 +171,15 @@ def test_tip_becomes_a_rescue_request_or_a_missing_person_report(users, client_f
         assert client_for(persona).get(f"/missing/{report.public_id}/").status_code == 404
         assert client_for(persona).get(f"/rescues/{rescue.public_id}/").status_code == 404
     assert RescueOperation.objects.visible_to(users["ahtu_kish"]).count() == 0
+
+
+def test_alert_count_is_hidden_until_the_second_factor(users):
+    from django.test import Client
+
+    from safetynet.core.demo import DEMO_PASSWORD
+
+    _tip("IN-WB-N24P-PTRP", "border", happening_now=True)  # alerts the N24P officers
+    client = Client()
+    client.post("/accounts/login/", {"username": "ahtu.n24p", "password": DEMO_PASSWORD})
+    page = client.get("/accounts/verify/").content.decode()
+    assert 'class="count"' not in page and "Alerts" not in page
