@@ -78,6 +78,16 @@ def _fresh_rate_limits():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_world()
+    yield
+    # The live server's thread can still hold a PostgreSQL session at the end; end it so the
+    # test database can be dropped instead of being left behind with a warning.
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture
