@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := SAFETYNET_ENV=development SAFETYNET_DEMO=1
 
-.PHONY: run setup test test-sqlite test-postgres test-browser lint typecheck messages bench clean chromium
+.PHONY: run setup test test-sqlite test-postgres test-browser lint typecheck messages bench bench-intake clean chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,6 +58,10 @@ messages: setup
 
 bench: setup
 	$(BIN)/python bench/seed_scale.py
+
+# Tip intake under gunicorn on PostgreSQL (50 clients, restarts mid-run); see docs/benchmarks.md.
+bench-intake: setup
+	$(BIN)/python bench/tip_intake.py
 
 clean:
 	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache
