@@ -38,6 +38,28 @@ def get_tip_for(user, public_id, action: str = policy.Cap.TIP_TRIAGE):
     return tip
 
 
+def get_rescue_for(user, public_id):
+    """404 for a rescue operation that does not exist and for one outside the user's scope."""
+    from safetynet.rescues.models import RescueOperation
+
+    rescue = RescueOperation.objects.visible_to(user).select_related(
+        "jurisdiction", "owning_agency", "source_tip", "requested_by").filter(public_id=public_id).first()
+    if rescue is None:
+        raise Http404(_("No such rescue operation."))
+    return rescue
+
+
+def get_missing_report_for(user, public_id):
+    """404 for a missing-person report that does not exist and for one outside the user's scope."""
+    from safetynet.missing.models import MissingPersonReport
+
+    report = MissingPersonReport.objects.visible_to(user).select_related(
+        "jurisdiction", "owning_agency", "source_tip").filter(public_id=public_id).first()
+    if report is None:
+        raise Http404(_("No such report."))
+    return report
+
+
 def get_person_for(user, public_id, action: str = policy.Cap.PERSON_VIEW) -> Person:
     person = Person.objects.visible_to(user, policy.Cap.PERSON_VIEW).filter(public_id=public_id).first()
     if person is None:

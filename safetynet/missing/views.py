@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from safetynet.access import policy
+from safetynet.access.lookups import get_missing_report_for
 from safetynet.access.querysets import has_capability
 from safetynet.audit.services import record_access
 
@@ -20,10 +21,7 @@ def missing_list(request):
 
 @login_required
 def missing_detail(request, public_id):
-    report = MissingPersonReport.objects.visible_to(request.user).select_related(
-        "jurisdiction", "owning_agency", "source_tip").filter(public_id=public_id).first()
-    if report is None:
-        raise Http404(_("No such report."))
+    report = get_missing_report_for(request.user, public_id)
     # The name and description identify the person: every display is logged.
     shown = [f for f in ("name", "description") if getattr(report, f"{f}_enc")]
     if shown:

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from safetynet.access import policy
+from safetynet.access.lookups import get_rescue_for
 from safetynet.access.querysets import has_capability
 
 from .models import RescueOperation
@@ -19,8 +20,5 @@ def rescue_list(request):
 
 @login_required
 def rescue_detail(request, public_id):
-    rescue = RescueOperation.objects.visible_to(request.user).select_related(
-        "jurisdiction", "owning_agency", "source_tip", "requested_by").filter(public_id=public_id).first()
-    if rescue is None:
-        raise Http404(_("No such rescue operation."))
+    rescue = get_rescue_for(request.user, public_id)
     return render(request, "rescues/detail.html", {"rescue": rescue})
