@@ -264,6 +264,7 @@ class CpuSampler:
     def __init__(self, dbname: str):
         self.dbname = dbname
         self.masters: set[int] = set()
+        self.filers: set[int] = set()
         self.cmdlines: dict[int, str] = {}
 
     def classify(self, pid: int, ppid: int, comm: str) -> str:
@@ -271,6 +272,8 @@ class CpuSampler:
             return "loadgen"
         if pid in self.masters or ppid in self.masters:
             return "gunicorn"
+        if pid in self.filers:
+            return "filer"
         if pid not in self.cmdlines:
             try:
                 self.cmdlines[pid] = (Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -333,7 +336,7 @@ class CpuWindow:
         ncpu = os.cpu_count() or 1
         machine_cores = busy / total * ncpu
         out = {f"{k}_cores": v / wall for k, v in by.items() if not k.startswith("other: ")}
-        for k in ("gunicorn", "postgres", "loadgen"):
+        for k in ("gunicorn", "filer", "postgres", "loadgen"):
             out.setdefault(f"{k}_cores", 0.0)
         out["machine_busy_cores"] = machine_cores
         out["steal_cores"] = (self.jiffies1[2] - self.jiffies0[2]) / total * ncpu
@@ -341,7 +344,7 @@ class CpuWindow:
         # the machine's busy time (kernel, processes too short-lived to be sampled, workers that ended).
         out["other_cores"] = sum(v for k, v in by.items() if k.startswith("other: ")) / wall
         out["unattributed_cores"] = max(0.0, machine_cores - sum(out[f"{k}_cores"] for k in (
-            "gunicorn", "postgres", "loadgen", "other")))
+            "gunicorn", "filer", "postgres", "loadgen", "other")))
         others = sorted(((k[len("other: "):], v / wall) for k, v in by.items() if k.startswith("other: ")),
                         key=lambda kv: -kv[1])
         out["top_others"] = [[k, round(v, 2)] for k, v in others[:4] if v >= 0.02]
@@ -462,7 +465,23 @@ class Server:
     def __init__(self, cfg: Config, env: dict, port: int, log: Path, sampler: CpuSampler):
         self.cfg, self.env, self.port, self.log, self.sampler = cfg, env, port, log, sampler
         self.proc: subprocess.Popen | None = None
+        self.filer: subprocess.Popen | None = None
         self.started: list[subprocess.Popen] = []
+
+    @property
+    def with_filer(self) -> bool:
+        return self.env.get("SAFETYNET_TIP_FILING") == "worker"
+
+    def start_filer(self) -> None:
+        """``manage.py file_tips --loop``: files the intake queue when the form runs in worker mode."""
+        with self.log.open("a") as out:
+            out.write(f"\n=== start filer at {time.strftime('%H:%M:%S')}\n")
+            out.flush()
+            self.filer = subprocess.Popen([PYTHON, "manage.py", "file_tips", "--loop"], cwd=ROOT,  # noqa: S603
+                                          env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                          start_new_session=True)
+        self.started.append(self.filer)
+        self.sampler.filers.add(self.filer.pid)
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)  # in case a cleanup elsewhere removed it
@@ -605,6 +624,9 @@ class Phase:
     cpu: dict = field(default_factory=dict)
     pg: dict = field(default_factory=dict)
     config: str = ""
+    wall0: float = 0.0  # time.time() at the start and the end of the measured window (for SQL on received_at)
+    wall1: float = 0.0
+    backlog_end: int | None = None  # tips still waiting for the filer when the window closed
 
 
 class Load:
@@ -764,7 +786,7 @@ class Load:
         self.phases.append(ph)
         label = f"{ph.name} ({ph.mode}{f', {ph.rate:.0f}/s' if ph.mode == 'paced' else ''}, {ph.duration:.0f} s)"
         print(f"  -- {label}", flush=True)
-        ph.start = now()
+        ph.start, ph.wall0 = now(), time.time()
         cpu.start()
         if pgmon:
             pgmon.start()
@@ -796,8 +818,10 @@ class Load:
         mon = asyncio.create_task(monitor())
         await asyncio.sleep(max(0.0, ph.start + ph.duration - now()))
         ph.cpu = cpu.stop()  # CPU over the window itself, not the drain
+        ph.wall1 = time.time()
         if pgmon:
             ph.pg = await pgmon.stop()
+            ph.backlog_end = await asyncio.to_thread(pgmon.backlog)
         await asyncio.gather(*clients)
         if extra:
             await extra
@@ -810,7 +834,8 @@ class Load:
         s = summary(ph)
         print(f"     {s['tips_per_s']:.1f} tips/s, p50 {ms(s['p50'])} p95 {ms(s['p95'])} p99 {ms(s['p99'])}, "
               f"retries {ph.retry_attempts}, errors {dict(ph.errors)}, gunicorn {ph.cpu['gunicorn_cores']:.2f} "
-              f"cores, postgres {ph.cpu['postgres_cores']:.2f}, loadgen {ph.cpu['loadgen_cores']:.2f}, "
+              f"cores, filer {ph.cpu.get('filer_cores', 0.0):.2f} (queue at the end: {ph.backlog_end}), "
+              f"postgres {ph.cpu['postgres_cores']:.2f}, loadgen {ph.cpu['loadgen_cores']:.2f}, "
               f"machine {ph.cpu['machine_busy_cores']:.2f}, steal {ph.cpu['steal_cores']:.2f}", flush=True)
         return ph
 
@@ -833,7 +858,7 @@ def summary(ph: Phase) -> dict:
         "receipt_mismatch": ph.receipt_mismatch, "rejected": len(ph.rejected), "unresolved": len(ph.unresolved),
         "unsent": ph.unsent,
         "cpu": ph.cpu, "pg": ph.pg, "events": [{k: v for k, v in e.items() if k != "t"} for e in ph.events],
-        "attempt": ph.attempt,
+        "attempt": ph.attempt, "wall0": ph.wall0, "wall1": ph.wall1, "backlog_end": ph.backlog_end,
     }
     # Tips acknowledged per second of the window (for the restart phase: the dip and the gap).
     per_second = [0] * max(1, int(math.ceil(ph.duration)))
@@ -870,6 +895,7 @@ class PgMonitor:
         import psycopg
 
         self.conn = psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+        self.bench = psycopg.connect(url, autocommit=True)
         self.dbname = dbname
         self.samples: list[tuple[int, int, int]] = []
         self.waits: collections.Counter = collections.Counter()
@@ -891,6 +917,9 @@ class PgMonitor:
         for r in locks:
             self.waits[f"{r[2]}: {r[3]}"] += 1
 
+    def backlog(self) -> int:
+        return self.bench.execute("SELECT count(*) FROM tips_tip WHERE filed_at IS NULL").fetchone()[0]
+
     def start(self) -> None:
         self.samples, self.waits = [], collections.Counter()
         self.stat0 = self._stat()
@@ -909,6 +938,7 @@ class PgMonitor:
 
     def close(self) -> None:
         self.conn.close()
+        self.bench.close()
 
 
 def verify(url: str, prefix: str, load: Load) -> dict:
@@ -916,6 +946,29 @@ def verify(url: str, prefix: str, load: Load) -> dict:
 
     like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
     with psycopg.connect(url) as conn:
+        # With the filer, tips may still be queued when the last phase ends: wait until it has filed them.
+        t0, waiting = now(), None
+        while now() - t0 < 300:
+            waiting = conn.execute("SELECT count(*) FROM tips_tip WHERE filed_at IS NULL").fetchone()[0]
+            conn.commit()
+            if not waiting:
+                break
+            time.sleep(0.2)
+        drained = {"waiting_after_phases": waiting, "drain_s": now() - t0}
+        lag_sql = ("SELECT count(*), percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY "
+                   "extract(epoch FROM filed_at - received_at)), max(extract(epoch FROM filed_at - received_at)) "
+                   "FROM tips_tip WHERE idempotency_key LIKE %s AND filed_at IS NOT NULL")
+        lag = {}
+        for ph in load.phases:
+            if ph.measured and ph.wall1:
+                n, pcts, top = conn.execute(lag_sql + " AND received_at BETWEEN to_timestamp(%s) AND to_timestamp(%s)",
+                                            [like, ph.wall0, ph.wall1]).fetchone()
+                lag[f"{ph.name}#{ph.attempt}:{ph.config}"] = {
+                    "tips": n, "p50": float(pcts[0]) if pcts else None, "p95": float(pcts[1]) if pcts else None,
+                    "p99": float(pcts[2]) if pcts else None, "max": float(top) if top is not None else None}
+        n, pcts, top = conn.execute(lag_sql, [like]).fetchone()
+        lag["all"] = {"tips": n, "p50": float(pcts[0]) if pcts else None, "p95": float(pcts[1]) if pcts else None,
+                      "p99": float(pcts[2]) if pcts else None, "max": float(top) if top is not None else None}
         rows = conn.execute(
             "SELECT t.idempotency_key, "
             " EXISTS (SELECT 1 FROM tips_tiprouting r WHERE r.tip_id = t.id), "
@@ -946,6 +999,7 @@ def verify(url: str, prefix: str, load: Load) -> dict:
         "duplicate_references": dup_refs, "all_tips_in_db": all_tips,
         "receipt_mismatch": sum(ph.receipt_mismatch for ph in load.phases),
         "first_200": sum(ph.first_200 for ph in load.phases),
+        "filing": {**drained, "lag": lag},
     }
 
 
@@ -1137,13 +1191,13 @@ def machine(url: str) -> dict:
 def fmt_cores(cpu: dict) -> str:
     if not cpu:
         return "–"
-    return (f"{cpu['gunicorn_cores']:.2f} / {cpu['postgres_cores']:.2f} / {cpu['loadgen_cores']:.2f} / "
-            f"{cpu['other_cores']:.2f} / {cpu['machine_busy_cores']:.2f}")
+    return (f"{cpu['gunicorn_cores']:.2f} / {cpu.get('filer_cores', 0.0):.2f} / {cpu['postgres_cores']:.2f} / "
+            f"{cpu['loadgen_cores']:.2f} / {cpu['other_cores']:.2f} / {cpu['machine_busy_cores']:.2f}")
 
 
 def phase_table(rows: list[dict]) -> str:
     head = ["phase", "gunicorn", "load", "tips/s", "responses/s", "p50", "p95", "p99", "max",
-            "retried tips (attempts)", "errors", "CPU cores: gunicorn / postgres / loadgen / other / machine",
+            "retried tips (attempts)", "errors", "CPU cores: gunicorn / filer / postgres / loadgen / other / machine",
             "PG active / lock-waiting"]
     out = ["| " + " | ".join(head) + " |", "|---|---|---|" + "---:|" * 6 + "---|---|---|---|"]
     for r in rows:
@@ -1388,7 +1442,10 @@ async def run_config(args, cfg: Config, env: dict, log: Path, sampler: CpuSample
     server = Server(cfg, env, load.port, log, sampler)
     try:
         server.start()
-        print(f"\n== gunicorn {cfg.label} on port {load.port}", flush=True)
+        if server.with_filer:
+            server.start_filer()
+        print(f"\n== gunicorn {cfg.label} on port {load.port}"
+              f"{' + the tip filer (manage.py file_tips --loop)' if server.with_filer else ''}", flush=True)
         boot = await server.ready()
         print(f"    /healthz answered after {boot:.1f} s", flush=True)
         out: list[dict] = []
@@ -1423,6 +1480,13 @@ async def run_config(args, cfg: Config, env: dict, log: Path, sampler: CpuSample
                     continue
                 out.append(row)
                 break
+        if server.with_filer:
+            # Everything acknowledged must be filed before the filer stops (verify() checks it did).
+            t0, left = now(), pgmon.backlog()
+            while left and now() - t0 < 300:
+                await asyncio.sleep(0.2)
+                left = pgmon.backlog()
+            print(f"    filer queue empty {now() - t0:.1f} s after the last phase (left: {left})", flush=True)
         return out
     finally:
         server.stop_all()
@@ -1485,6 +1549,16 @@ def restart_events(server: Server, load: Load):
             ph.events.append({"event": "SIGKILL", "t": t, "at": t - ph.start, "respawn_s": respawn_s})
             print(f"     SIGKILL of worker {victim} at {t - ph.start:.1f} s: replaced after {respawn_s:.2f} s",
                   flush=True)
+        if server.filer is not None:
+            # The filer crashes mid-batch (its transaction rolls back) and a supervisor starts a new one.
+            await asyncio.sleep(2.0)
+            t = now()
+            os.kill(server.filer.pid, signal.SIGKILL)
+            server.filer.wait()
+            await asyncio.sleep(1.0)
+            server.start_filer()
+            ph.events.append({"event": "filer SIGKILL", "t": t, "at": t - ph.start, "respawn_s": 1.0})
+            print(f"     SIGKILL of the filer at {t - ph.start:.1f} s: a new one started 1 s later", flush=True)
     return events
 
 
@@ -1529,6 +1603,9 @@ def main() -> int:
     ap.add_argument("--abandon", type=float, default=0.02,
                     help="restart phase: share of first attempts abandoned after --abandon-after s and re-sent")
     ap.add_argument("--abandon-after", type=float, default=0.1)
+    ap.add_argument("--filing", choices=("worker", "inline"), default="worker",
+                    help="worker: the form stores and answers, `manage.py file_tips --loop` files (default); "
+                         "inline: each request files its own tip")
     ap.add_argument("--drain", type=float, default=30.0, help="seconds a client keeps retrying after a phase")
     ap.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
     ap.add_argument("--no-profile", action="store_true")
@@ -1571,7 +1648,7 @@ def main() -> int:
         raise SystemExit("rotate_vault_key --new-key failed: " + " | ".join(lines[-3:]))
     env.update(SAFETYNET_SECRET_KEY=secrets.token_urlsafe(50), SAFETYNET_VAULT_KEYS=key_line, DATABASE_URL=db_url)
     prod = dict(env, SAFETYNET_ENV="production", SAFETYNET_ALLOWED_HOSTS=HOST, SAFETYNET_SSL_REDIRECT="0",
-                SAFETYNET_TIP_RATE=TIP_RATE)
+                SAFETYNET_TIP_RATE=TIP_RATE, SAFETYNET_TIP_FILING=args.filing)
 
     createdb = shutil.which("createdb")
     if createdb is None:

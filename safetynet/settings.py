@@ -291,3 +291,10 @@ SAFETYNET_INTAKE_SECRETS = os.environ.get("SAFETYNET_INTAKE_SECRETS", "")
 # (kept in the cache only, never stored): django-ratelimit notation.
 SAFETYNET_TIP_RATE = os.environ.get("SAFETYNET_TIP_RATE", "10/h")
 SAFETYNET_STATUS_RATE = os.environ.get("SAFETYNET_STATUS_RATE", "30/h")
+# "inline": a public report is filed (routed, numbered, triagers alerted, audited) in the
+# request that receives it. "worker": the request only stores it and answers with the
+# receipt; `manage.py file_tips --loop` files the queue in batches (for busy installations:
+# see docs/intake.md and bench/tip_intake.py). escalate_tips files stragglers either way.
+SAFETYNET_TIP_FILING = os.environ.get("SAFETYNET_TIP_FILING", "inline")
+if SAFETYNET_TIP_FILING not in ("inline", "worker"):
+    raise ImproperlyConfigured("SAFETYNET_TIP_FILING must be 'inline' or 'worker'")

@@ -146,7 +146,9 @@ def tips_visible_to(qs: QuerySet, user, action: str = "tip.triage") -> QuerySet:
         q |= Q(pk__in=TipRouting.objects.filter(agency_id=m.agency_id).values("tip_id"))
         if policy.SCOPE.get(m.role) == "jurisdiction":
             q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path)
-    return qs.filter(q)
+    # A tip still in the intake queue has no reference or routing yet: triage starts once it is
+    # filed (normally within a second; services.file_tips).
+    return qs.filter(q, filed_at__isnull=False)
 
 
 def audit_visible_to(qs: QuerySet, user) -> QuerySet:

@@ -70,9 +70,17 @@ class CodeSequence(models.Model):
 
 def next_serial(prefix: str, count: int = 1) -> int:
     """Reserve ``count`` serials under ``prefix``; returns the first. Row-locked, so two
-    registrations at once never get the same code. Call inside a transaction."""
-    from django.db.models import F
+    registrations at once never get the same code. Call inside a transaction.
 
-    CodeSequence.objects.get_or_create(prefix=prefix)
-    CodeSequence.objects.filter(prefix=prefix).update(last=F("last") + count)
-    return CodeSequence.objects.get(prefix=prefix).last - count + 1
+    One upsert statement (PostgreSQL and SQLite ≥ 3.35 both have ON CONFLICT … RETURNING):
+    the counter row stays locked from here to the caller's COMMIT, so fewer round trips
+    mean a shorter lock on the busiest counters (tip intake, bench/tip_intake.py)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(CodeSequence._meta.db_table)  # our own table name, never input
+    upsert = (f'INSERT INTO {table} ("prefix", "last") VALUES (%s, %s) '  # noqa: S608
+              f'ON CONFLICT ("prefix") DO UPDATE SET "last" = {table}."last" + excluded."last" RETURNING "last"')
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [prefix, count])
+        last = cursor.fetchone()[0]
+    return last - count + 1

@@ -14,15 +14,23 @@ from .models import Notification
 def notify(users: Iterable, message: str, *, link: str = "", urgent: bool = False) -> list[Notification]:
     """An in-app notification for each user; urgent ones also go out by email and SMS
     once the surrounding transaction commits (so a rolled-back tip alerts nobody)."""
+    return notify_many([(users, message, link, urgent)])
+
+
+def notify_many(alerts: Iterable[tuple[Iterable, str, str, bool]]) -> list[Notification]:
+    """Several alerts ((users, message, link, urgent) each) in one INSERT: the tip filer
+    sends hundreds at a time."""
     from .tasks import deliver
 
     now = timezone.now()
-    unique = {u.pk: u for u in users if u.is_active}
-    notes = Notification.objects.bulk_create(
-        [Notification(user=u, created_at=now, message=message[:300], link=link, urgent=urgent)
-         for u in unique.values()])
-    if urgent:
-        for note in notes:  # bulk_create returns ids on PostgreSQL and SQLite ≥ 3.35
+    rows = []
+    for users, message, link, urgent in alerts:
+        unique = {u.pk: u for u in users if u.is_active}
+        rows += [Notification(user=u, created_at=now, message=message[:300], link=link, urgent=urgent)
+                 for u in unique.values()]
+    notes = Notification.objects.bulk_create(rows)
+    for note in notes:  # bulk_create returns ids on PostgreSQL and SQLite ≥ 3.35
+        if note.urgent:
             transaction.on_commit(partial(deliver.enqueue, note.pk))
     return notes
 

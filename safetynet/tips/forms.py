@@ -51,11 +51,23 @@ def _build_place_choices() -> list:
                                                   for label, items in groups.items()]
 
 
+class PlaceField(forms.ChoiceField):
+    """A district code. Its choices are built only when the field is rendered; a POST is
+    checked against the cached table of places instead (the choices are ~200 entries that
+    Django would otherwise normalise on every submission)."""
+
+    def valid_value(self, value) -> bool:
+        from .routing import place_for_code
+
+        place = place_for_code(str(value))
+        return place is not None and place.level in (Jurisdiction.Level.DISTRICT, Jurisdiction.Level.BORDER_SECTOR)
+
+
 class TipForm(forms.Form):
     category = forms.ChoiceField(label=_("What did you see?"), choices=Tip.Category.choices, widget=forms.RadioSelect)
     happening_now = forms.BooleanField(label=_("It is happening now: someone is being moved or held right now"),
                                        required=False)
-    jurisdiction = forms.ChoiceField(label=_("District"), choices=())
+    jurisdiction = PlaceField(label=_("District"), choices=())
     place = forms.CharField(label=_("Village, town or landmark"), required=False, max_length=300,
                             help_text=_("For example: Petrapole bus stand, the tea stall near the school"))
     seen_at = forms.DateTimeField(label=_("When did you see it?"), required=False,
@@ -85,7 +97,7 @@ class TipForm(forms.Form):
 
     def __init__(self, *args, with_reporter: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].choices = place_choices()  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].choices = place_choices  # type: ignore[attr-defined]  # called when rendered
         if not with_reporter:
             for name in ("reporter_name", "reporter_phone", "may_contact"):
                 del self.fields[name]

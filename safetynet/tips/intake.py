@@ -270,7 +270,7 @@ def dead_letter_retry(request, public_id):
     except ValidationError as exc:
         messages.error(request, _("Still refused: %(reason)s") % {"reason": " ".join(exc.messages)})
     else:
-        messages.success(request, _("Processed: it is now tip %(ref)s.") % {"ref": tip.reference})
+        messages.success(request, _("Processed: it is now tip %(ref)s.") % {"ref": tip})
     return redirect("intake:dead-letters")
 
 

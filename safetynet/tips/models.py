@@ -70,7 +70,8 @@ class Tip(VersionedModel):
 
     OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.VERIFIED)
 
-    reference = models.CharField(max_length=40, unique=True, editable=False)
+    # Given when the tip is filed (routed, numbered, audited): see services.file_tips.
+    reference = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
     idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True, editable=False)
     channel = models.CharField(max_length=12, choices=Channel.choices)
@@ -85,6 +86,9 @@ class Tip(VersionedModel):
     seen_at = models.DateTimeField(_("when it was seen"))
     received_at = models.DateTimeField(db_index=True)
     ack_due_at = models.DateTimeField()
+    # None while the tip waits in the intake queue for the filer (routing, reference,
+    # indicators, notifications, audit); the deadline above already runs from receipt.
+    filed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     # Encrypted at rest (vault, context = public_id:field): free text can hold anything.
@@ -105,10 +109,12 @@ class Tip(VersionedModel):
 
     class Meta:
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["status", "ack_due_at"]), models.Index(fields=["jurisdiction", "received_at"])]
+        indexes = [models.Index(fields=["status", "ack_due_at"]), models.Index(fields=["jurisdiction", "received_at"]),
+                   # The filer's queue: small (only tips not yet filed), so polling it is cheap.
+                   models.Index(fields=["id"], condition=models.Q(filed_at__isnull=True), name="tips_waiting_filing")]
 
     def __str__(self) -> str:
-        return self.reference
+        return self.reference or str(_("a report being filed"))
 
     ENCRYPTED = ("place", "description", "people", "phones", "vehicles")
 

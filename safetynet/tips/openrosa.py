@@ -366,4 +366,4 @@ def submission(request: HttpRequest) -> HttpResponse:
     else:
         message = _("Already received as %(ref)s. Receipt code: %(receipt)s.")
     # 201 for a new tip, 202 for a resubmission: ODK Collect counts both as sent.
-    return openrosa_response(message % {"ref": tip.reference, "receipt": receipt}, 201 if created else 202)
+    return openrosa_response(message % {"ref": tip, "receipt": receipt}, 201 if created else 202)

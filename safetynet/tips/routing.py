@@ -12,6 +12,8 @@ administrator (``unrouted``), never dropped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from safetynet.agencies.models import Agency, Jurisdiction
 
 from .models import RoutingRule
@@ -49,6 +51,41 @@ def route(place: Jurisdiction) -> list[tuple[Agency, str]]:
 
 def clear_cache() -> None:
     _route_cache.clear()
+    _places.clear()
+
+
+@dataclass(frozen=True)
+class Place:
+    """What intake needs to know about a place without reading it from the database."""
+
+    pk: int
+    level: str
+    district_short_code: str  # the reference prefix: the district's, else the place's own
+
+
+_places: dict[str, Place] = {}
+_places_loaded_at = [0.0]
+
+
+def place_for_code(code: str) -> Place | None:
+    """The place with this code, from a per-process table of every place (one query a
+    minute): the public form checks the district on every POST."""
+    import time
+
+    if not _places or time.monotonic() - _places_loaded_at[0] > ROUTE_SECONDS:
+        rows = list(Jurisdiction.objects.values_list("pk", "code", "level", "path", "short_code"))
+        district_by_path = {path: short for _pk, _c, level, path, short in rows
+                            if level == Jurisdiction.Level.DISTRICT}
+        table = {}
+        for pk, code_, level, path, short in rows:
+            parts = path.strip("/").split("/")
+            ancestors = ["/".join(parts[:i]) + "/" for i in range(len(parts), 0, -1)]
+            district = next((district_by_path[p] for p in ancestors if p in district_by_path), short)
+            table[code_] = Place(pk, level, district)
+        _places.clear()
+        _places.update(table)
+        _places_loaded_at[0] = time.monotonic()
+    return _places.get(code)
 
 
 def _route(place: Jurisdiction) -> list[tuple[Agency, str]]:

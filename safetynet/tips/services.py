@@ -10,27 +10,30 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safetynet.access import policy
 from safetynet.access.querysets import memberships_with
 from safetynet.agencies.models import Jurisdiction, Membership
-from safetynet.audit.services import record, record_access
+from safetynet.audit.services import record, record_access, record_many
 from safetynet.core.models import StaleEdit, next_serial
 from safetynet.core.services import acting_membership
-from safetynet.notifications.services import notify
+from safetynet.notifications.services import notify, notify_many
 from safetynet.people import vault
 
 from . import indicators, photos, routing
 from .models import DeadLetter, Tip, TipEvent, TipIndicator, TipPhoto, TipReporter, TipRouting
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4000  # characters per free-text field: a long SMS thread, not a document
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over a phone
@@ -99,11 +102,11 @@ def _coordinate(value, low: int, high: int, label: str) -> Decimal | None:
     return number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
-def validate(data: TipInput, now: datetime.datetime) -> Jurisdiction:
+def validate(data: TipInput, now: datetime.datetime) -> routing.Place:
     errors: dict[str, list[str]] = {}
     if data.category not in Tip.Category.values:
         errors["category"] = [_("Choose what you saw.")]
-    place = Jurisdiction.objects.filter(code=data.jurisdiction_code).first() if data.jurisdiction_code else None
+    place = routing.place_for_code(data.jurisdiction_code) if data.jurisdiction_code else None
     if place is None:
         errors["jurisdiction"] = [_("Choose the district where it happened.")]
     elif place.level in (Jurisdiction.Level.COUNTRY, Jurisdiction.Level.STATE):
@@ -133,50 +136,51 @@ def validate(data: TipInput, now: datetime.datetime) -> Jurisdiction:
 
 
 def submit_tip(*, actor, channel: str, data: TipInput, idempotency_key: str | None = None,
-               now: datetime.datetime | None = None) -> tuple[Tip, str, bool]:
+               now: datetime.datetime | None = None, defer_filing: bool = False) -> tuple[Tip, str, bool]:
     """Store a tip from any channel. Returns (tip, receipt code, created).
 
     ``actor`` is the signed-in vigilance member, or None for the public, SMS and ODK
     channels (the audit trail then names the channel). With an ``idempotency_key`` a
     retried submission returns the first tip and the same receipt instead of a copy.
+
+    Intake is two steps. Receiving (here, in the request) is one short transaction: the
+    tip row with its encrypted content, and the reporter and photos when given; once it
+    commits the reporter gets a receipt and the tip cannot be lost. Filing
+    (``file_tips``) routes it, numbers it, hashes its phone and vehicle numbers, alerts the
+    triagers and writes the audit event. It runs right after receiving, unless
+    ``defer_filing`` leaves it to the filer process (``manage.py file_tips --loop``, set
+    by SAFETYNET_TIP_FILING=worker for the public form), which files hundreds of tips
+    per transaction; ``escalate_tips`` also files any tip still waiting.
     """
     now = now or timezone.now()
-    if idempotency_key:
-        idempotency_key = idempotency_key.strip()[:80]
-        existing = Tip.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, _receipt_code(idempotency_key), False
-    committee = None
-    if actor is not None:
-        committee = acting_membership(actor, policy.Cap.TIP_SUBMIT).agency
+    key = idempotency_key.strip()[:80] if idempotency_key else None
+    committee = acting_membership(actor, policy.Cap.TIP_SUBMIT).agency if actor is not None else None
     place = validate(data, now)
-    receipt = _receipt_code(idempotency_key)
-    urgency = urgency_for(data.category, data.happening_now)
-    # The reference number is reserved in its own short transaction: the counter row is
-    # locked for milliseconds, not for the whole intake (a failed intake leaves a gap in
-    # the numbering, which is harmless).
-    district = place.ancestor(Jurisdiction.Level.DISTRICT) or place
-    prefix = f"TIP-{district.short_code}-{now.year}"
-    with transaction.atomic():
-        reference = f"{prefix}-{next_serial(prefix):06d}"
+    receipt = _receipt_code(key)
     try:
         with transaction.atomic():
-            tip = _create(actor, channel, data, place, receipt, urgency, idempotency_key, committee, now, reference)
+            tip = _receive(actor, channel, data, place, receipt, key, committee, now)
     except IntegrityError:
-        # Two retries of one submission raced: the other one stored it.
-        existing = Tip.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        # A retry of a submission already stored (its answer was lost, or two retries raced):
+        # the unique key found it, so no SELECT is needed on the usual path.
+        existing = Tip.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
             raise
         return existing, receipt, False
+    if not defer_filing:
+        try:
+            file_tips(only=[tip.pk])
+        except Exception:  # the tip is stored and stays queued: the filer or escalate_tips files it
+            logger.exception("filing tip %s failed; it waits for the filer", tip.pk)
+        tip.refresh_from_db()
     return tip, receipt, True
 
 
-def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency_key, committee, now,
-            reference) -> Tip:
+def _receive(actor, channel, data: TipInput, place: routing.Place, receipt, key, committee, now) -> Tip:
+    urgency = urgency_for(data.category, data.happening_now)
     tip = Tip(
-        reference=reference, receipt_hash=receipt_digest(receipt),
-        idempotency_key=idempotency_key or None, channel=channel, category=data.category, urgency=urgency,
-        jurisdiction=place, seen_at=data.seen_at or now, received_at=now,
+        receipt_hash=receipt_digest(receipt), idempotency_key=key, channel=channel, category=data.category,
+        urgency=urgency, jurisdiction_id=place.pk, seen_at=data.seen_at or now, received_at=now,
         ack_due_at=now + datetime.timedelta(minutes=ack_minutes(urgency)),
         latitude=_coordinate(data.latitude, -90, 90, _("latitude")),
         longitude=_coordinate(data.longitude, -180, 180, _("longitude")),
@@ -185,31 +189,92 @@ def _create(actor, channel, data: TipInput, place, receipt, urgency, idempotency
     for name in Tip.ENCRYPTED:
         tip.set_text(name, (getattr(data, name) or "").strip())
     tip.save()
-    found = [(TipIndicator.Kind.PHONE, p) for p in indicators.phones_in(f"{data.phones}\n{data.description}")]
-    found += [(TipIndicator.Kind.VEHICLE, v) for v in indicators.vehicles_in(f"{data.vehicles}\n{data.description}")]
-    TipIndicator.objects.bulk_create([TipIndicator(tip=tip, kind=k, digest=vault.blind_index(k, v)) for k, v in found])
     for raw in data.photos:
         content, content_type, width, height = photos.clean_photo(raw)
         photo = TipPhoto(tip=tip, content_type=content_type, width=width, height=height, size=len(content))
         photo.content_enc = vault.encrypt(content, photo.context())
         photo.save()
     reporter = {k: (v or "").strip() if isinstance(v, str) else v for k, v in (data.reporter or {}).items()}
-    reporter_given = any(reporter.get(f) for f in TipReporter.FIELDS)
-    if reporter_given:
+    if any(reporter.get(f) for f in TipReporter.FIELDS):
         who = TipReporter(tip=tip, may_contact=bool(reporter.get("may_contact")))
         for f in TipReporter.FIELDS:
             who.set_field(f, reporter.get(f) or "")
         who.save()
-    routes = routing.route(place)
-    TipRouting.objects.bulk_create([TipRouting(tip=tip, agency=a, reason=why[:200]) for a, why in routes])
-    TipEvent.objects.create(tip=tip, at=now, actor=actor, action="received")
-    _alert_triagers(tip, [a for a, _why in routes])
-    # Last: the audit chain head is locked from here to the commit, for every writer.
-    record(actor=actor, action="tip.submit", obj=tip, agency=routes[0][0] if routes else None,
-           changes={"channel": channel, "category": data.category, "urgency": urgency, "place": place.code,
-                    "routed_to": [a.short_code for a, _why in routes],
-                    "reporter_given": bool(reporter_given), "photos": len(data.photos)})
     return tip
+
+
+def file_tips(*, limit: int = 500, only: list[int] | None = None) -> int:
+    """File tips waiting in the intake queue, oldest first, at most ``limit`` in one
+    transaction; returns how many. Safe to run in several processes at once: each takes
+    the rows nobody else holds (SKIP LOCKED on PostgreSQL; SQLite has one writer anyway)."""
+    from django.db import connection
+
+    with transaction.atomic():
+        waiting = Tip.objects.filter(filed_at__isnull=True).order_by("pk")
+        if only is not None:
+            waiting = waiting.filter(pk__in=only)
+        if connection.features.has_select_for_update_skip_locked:
+            waiting = waiting.select_for_update(skip_locked=True)
+        tips = list(waiting[:limit])
+        if not tips:
+            return 0
+        _file(tips)
+    return len(tips)
+
+
+def _file(tips: list[Tip]) -> None:
+    now = timezone.now()
+    places = Jurisdiction.objects.in_bulk({t.jurisdiction_id for t in tips})
+    by_prefix: dict[str, list[Tip]] = {}
+    for tip in tips:
+        tip.jurisdiction = places[tip.jurisdiction_id]
+        place = routing.place_for_code(tip.jurisdiction.code)
+        short = place.district_short_code if place else tip.jurisdiction.short_code
+        by_prefix.setdefault(f"TIP-{short}-{tip.received_at.year}", []).append(tip)
+    # Counters in a fixed order, so two filers never wait on each other's rows crosswise.
+    for prefix in sorted(by_prefix):
+        members = by_prefix[prefix]
+        first = next_serial(prefix, len(members))
+        for offset, tip in enumerate(members):
+            tip.reference = f"{prefix}-{first + offset:06d}"
+            tip.filed_at = now
+    Tip.objects.bulk_update(tips, ["reference", "filed_at"])
+
+    indicator_rows, routing_rows, events, alerts, audits = [], [], [], [], []
+    has_reporter = set(TipReporter.objects.filter(tip__in=tips).values_list("tip_id", flat=True))
+    photo_counts = dict(TipPhoto.objects.filter(tip__in=tips).values("tip_id")
+                        .annotate(n=models.Count("id")).values_list("tip_id", "n"))
+    triagers: dict[frozenset[int], list] = {}
+    # Alerts are read by officers, not by whoever sent the tip: the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for tip in tips:
+            content = tip.content()
+            found = [(TipIndicator.Kind.PHONE, p)
+                     for p in indicators.phones_in(f"{content['phones']}\n{content['description']}")]
+            found += [(TipIndicator.Kind.VEHICLE, v)
+                      for v in indicators.vehicles_in(f"{content['vehicles']}\n{content['description']}")]
+            indicator_rows += [TipIndicator(tip=tip, kind=k, digest=vault.blind_index(k, v)) for k, v in found]
+            routes = routing.route(tip.jurisdiction)
+            routing_rows += [TipRouting(tip=tip, agency=a, reason=why[:200]) for a, why in routes]
+            events.append(TipEvent(tip=tip, at=tip.received_at, actor_id=tip.submitted_by_id, action="received"))
+            agencies = frozenset(a.pk for a, _why in routes)
+            if agencies:
+                if agencies not in triagers:
+                    triagers[agencies] = list(_triagers([a for a, _why in routes]))
+                alerts.append(_triager_alert(tip, triagers[agencies]))
+            audits.append({"actor": tip.submitted_by, "action": "tip.submit", "obj": tip,
+                           "agency": routes[0][0] if routes else None,
+                           "changes": {"channel": tip.channel, "category": tip.category, "urgency": tip.urgency,
+                                       "place": tip.jurisdiction.code,
+                                       "routed_to": [a.short_code for a, _why in routes],
+                                       "reporter_given": tip.pk in has_reporter,
+                                       "photos": photo_counts.get(tip.pk, 0)}})
+    TipIndicator.objects.bulk_create(indicator_rows)
+    TipRouting.objects.bulk_create(routing_rows)
+    TipEvent.objects.bulk_create(events)
+    notify_many(alerts)
+    # Last: the audit chain head is locked from here to the commit, for every writer.
+    record_many(audits)
 
 
 def tip_has_reporter(tip: Tip) -> bool:
@@ -224,15 +289,13 @@ def _triagers(agencies, roles=None):
     return User.objects.filter(pk__in=memberships.filter(role__in=roles).values("user_id"))
 
 
-def _alert_triagers(tip: Tip, agencies) -> None:
-    if not agencies:
-        return
+def _triager_alert(tip: Tip, users) -> tuple:
     minutes = ack_minutes(tip.urgency)
     message = _("New %(urgency)s tip %(ref)s (%(what)s) in %(place)s: acknowledge within %(when)s.") % {
         "urgency": tip.get_urgency_display().split(":")[0].lower(), "ref": tip.reference,
         "what": tip.get_category_display().lower(), "place": tip.jurisdiction.name,
         "when": _("%(n)s minutes") % {"n": minutes} if minutes < 120 else _("%(n)s hours") % {"n": minutes // 60}}
-    notify(_triagers(agencies), message, link=f"/tips/{tip.public_id}/", urgent=tip.urgency == Tip.Urgency.IMMEDIATE)
+    return (users, message, f"/tips/{tip.public_id}/", tip.urgency == Tip.Urgency.IMMEDIATE)
 
 
 # --------------------------------------------------------------------------- triage
@@ -309,8 +372,8 @@ def merge(*, actor, tip: Tip, expected_version: int, into: Tip) -> Tip:
     if tip.acknowledged_at is None:
         fields["acknowledged_at"] = timezone.now()
     tip = _move(actor, tip, expected_version, allowed_from=Tip.OPEN_STATUSES, action="merge",
-                note=into.reference, **fields)
-    _event(into, actor, "merged_in", tip.reference)
+                note=str(into), **fields)
+    _event(into, actor, "merged_in", str(tip))
     return tip
 
 
@@ -388,7 +451,7 @@ def reveal_reporter(*, actor, tip: Tip) -> dict | None:
     who = TipReporter.objects.filter(tip=tip).first()
     if who is None:
         return None
-    record_access(actor=actor, person_code=tip.reference, fields=[f"reporter_{f}" for f in who.filled_fields()],
+    record_access(actor=actor, person_code=str(tip), fields=[f"reporter_{f}" for f in who.filled_fields()],
                   purpose="call back the reporter", agency=_agency_of(actor, tip))
     return {f: who.get_field(f) for f in who.FIELDS} | {"may_contact": who.may_contact}
 
@@ -399,7 +462,7 @@ def get_photo(*, actor, tip: Tip, index: int) -> TipPhoto | None:
     _check(actor, tip)
     photo = tip.photos.all()[index] if 0 <= index < tip.photos.count() else None
     if photo is not None:
-        record_access(actor=actor, person_code=tip.reference, fields=[f"photo {index + 1}"], purpose="tip photo",
+        record_access(actor=actor, person_code=str(tip), fields=[f"photo {index + 1}"], purpose="tip photo",
                       agency=_agency_of(actor, tip))
     return photo
 

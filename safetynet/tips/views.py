@@ -80,7 +80,8 @@ def report(request):
                 tip, receipt, created = services.submit_tip(
                     actor=None, channel=Tip.Channel.OFFLINE if offline else Tip.Channel.WEB,
                     data=_input(form.cleaned_data, True, request.FILES),
-                    idempotency_key=form.cleaned_data["idempotency_key"])
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    defer_filing=settings.SAFETYNET_TIP_FILING == "worker")
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -149,7 +150,7 @@ def vigilance(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Report %(ref)s sent. Thank you.") % {"ref": tip.reference})
+            messages.success(request, _("Report %(ref)s sent. Thank you.") % {"ref": tip})
             return redirect("report:vigilance")
     mine = Tip.objects.visible_to(request.user, policy.Cap.TIP_SUBMIT).select_related("jurisdiction")[:50]
     return render(request, "tips/vigilance.html", {"form": form, "mine": mine, "public_status": PUBLIC_STATUS},
