@@ -1084,12 +1084,15 @@ def profile_worker(args) -> None:
         (tip_views, "hit", timed(tip_views, "hit", "rate limit (cache)")),
         (tip_services, "submit_tip", timed(tip_services, "submit_tip", "submit_tip total")),
         (tip_services, "validate", timed(tip_services, "validate", "  validate (jurisdiction lookup)")),
-        (tip_services, "next_serial", timed(tip_services, "next_serial", "  next_serial (row lock per district)",
+        (tip_services, "_receive", timed(tip_services, "_receive", "  receive (the tip's INSERTs)")),
+        # Filing: in the request only with SAFETYNET_TIP_FILING=inline (else zero here; see "filing" below).
+        (tip_services, "file_tips", timed(tip_services, "file_tips", "  file_tips (inline filing)")),
+        (tip_services, "next_serial", timed(tip_services, "next_serial", "    next_serial (row lock per district)",
                                             mark="serial")),
-        (tip_routing, "route", timed(tip_routing, "route", "  routing.route")),
-        (audit_services, "_append", timed(audit_services, "_append", "  audit record (chain head lock)",
-                                         mark="audit")),
-        (tip_services, "_alert_triagers", timed(tip_services, "_alert_triagers", "  notify triagers")),
+        (tip_routing, "route", timed(tip_routing, "route", "    routing.route")),
+        (tip_services, "notify_many", timed(tip_services, "notify_many", "    notify triagers")),
+        (audit_services, "_append_many", timed(audit_services, "_append_many",
+                                               "    audit record (chain head lock)", mark="audit")),
     ]
     # A row lock taken at a mark is held until the next COMMIT (or rollback) of the connection.
     holds = {"audit": 0.0, "serial": 0.0}
@@ -1119,6 +1122,18 @@ def profile_worker(args) -> None:
         setattr(owner, name, orig)
     connection.commit = conn_commit
 
+    # Filing what the requests queued (worker mode), as the filer does: batches of up to 500.
+    from safetynet.tips.models import Tip as TipModel
+
+    queued = TipModel.objects.filter(filed_at__isnull=True).count()
+    t0 = time.perf_counter()
+    with CaptureQueriesContext(connection) as cq:
+        filed = 0
+        while batch := tip_services.file_tips(limit=500):
+            filed += batch
+    filing = {"queued": queued, "filed": filed, "seconds": time.perf_counter() - t0,
+              "queries": len(cq.captured_queries)}
+
     # cProfile over the whole request path.
     prof = cProfile.Profile()
     prof.enable()
@@ -1147,7 +1162,7 @@ def profile_worker(args) -> None:
         "requests": n, "wall_median": pct(walls, 50), "wall_mean": sum(walls) / len(walls),
         "wall_p95": pct(walls, 95), "queries_mean": sum(counts) / len(counts), "queries_min": min(counts),
         "queries_max": max(counts), "sql_time_mean": sum(sql_times) / len(sql_times), "query_sample": sample,
-        "parts": {k: v / n for k, v in parts.items()}, "parts_total": total / n,
+        "parts": {k: v / n for k, v in parts.items()}, "parts_total": total / n, "filing": filing,
         "hold_audit": holds["audit"] / n, "hold_serial": holds["serial"] / n,
         "top_tottime": top_tot, "top_cumtime": top_cum, "place_choices": choices_ms,
         "jurisdictions": Jurisdiction.objects.count(), "tip_sequences": sequences,
@@ -1231,6 +1246,9 @@ def section(date: str, info: dict, result: dict, cmdline: str, notes: str) -> st
         "`POST /report/` (the public form, `Accept: application/json`) on PostgreSQL under gunicorn, "
         f"{args['clients']} concurrent clients (issue 3). Target: at least 200 tips/s, p95 under 100 ms.",
         "",
+        f"- Filing: SAFETYNET_TIP_FILING={args.get('filing', 'inline')} " + (
+            "(the form stores and answers; `manage.py file_tips --loop` runs beside gunicorn and files)"
+            if args.get("filing") == "worker" else "(each request files its own tip)"),
         f"- Date: {info['date']}; database `{result['dbname']}` (created for the run, "
         f"{'kept' if args['keep'] else 'dropped afterwards'})",
         f"- Machine: {info['cpu']}, {info['nproc']} CPUs (`nproc`), {info['memory']} RAM (`free -h`), {info['os']}; "
@@ -1325,6 +1343,10 @@ def section(date: str, info: dict, result: dict, cmdline: str, notes: str) -> st
             e = ev["SIGKILL"]
             lines.append(f"| SIGKILL of one worker (a crash) | {e['at']:.1f} s | the master forked a replacement "
                          f"after {e['respawn_s']:.2f} s | {ms(e['gap'])} | {e['errors'] or 'none'} |")
+        if "filer SIGKILL" in ev:
+            e = ev["filer SIGKILL"]
+            lines.append(f"| SIGKILL of the tip filer (a crash mid-batch) | {e['at']:.1f} s | a new filer started "
+                         f"{e['respawn_s']:.1f} s later | {ms(e['gap'])} | {e['errors'] or 'none'} |")
         lines += ["", "New tips acknowledged per second of the restart phase: " +
                   " ".join(str(x) for x in restart["per_second"]) + ".", ""]
         if restart.get("conn_samples"):
@@ -1363,6 +1385,22 @@ def section(date: str, info: dict, result: dict, cmdline: str, notes: str) -> st
         f"Result: {'zero lost, zero duplicated' if ok else '**TIPS LOST OR DUPLICATED — see above**'}.",
         "",
     ]
+    filing = integ.get("filing") or {}
+    if args.get("filing") == "worker" and filing:
+        lines += [
+            "### Filing (SAFETYNET_TIP_FILING=worker: the request stores the tip, `manage.py file_tips --loop` "
+            "files it)", "",
+            "Time from receipt (`received_at`) to filed (`filed_at`: reference, routing, alerts, audit), from the "
+            "database; the queue length is counted as each window closes.", "",
+            "| window | tips | p50 | p95 | p99 | max | queue at the end |", "|---|---:|---:|---:|---:|---:|---:|"]
+        backlog = {f"{r['phase']}#{r.get('attempt', 0)}:{r['config']}": r.get("backlog_end")
+                   for r in sweep + main}
+        for key, lag in filing["lag"].items():
+            lines.append(f"| {key.split('#')[0] if key != 'all' else 'all tips of the run'}"
+                         f"{' (' + key.split(':', 1)[1] + ')' if ':' in key else ''} | {lag['tips']:,} | "
+                         f"{ms(lag['p50'])} | {ms(lag['p95'])} | {ms(lag['p99'])} | {ms(lag['max'])} | "
+                         f"{backlog.get(key, '–') if key != 'all' else '–'} |")
+        lines += ["", f"Tips still waiting when the checks began: {filing.get('waiting_after_phases')}.", ""]
     if prof:
         parts = prof["parts"]
         lines += [
@@ -1383,6 +1421,10 @@ def section(date: str, info: dict, result: dict, cmdline: str, notes: str) -> st
             f"| district serial row locked (from `next_serial` to the end of the next COMMIT) | "
             f"{prof['hold_serial'] * 1000:.2f} |",
             "",
+            *([f"Filing the {prof['filing']['filed']:,} tips these requests queued, in batches of 500 as the "
+               f"filer does: {prof['filing']['seconds'] * 1000 / max(prof['filing']['filed'], 1):.2f} ms and "
+               f"{prof['filing']['queries'] / max(prof['filing']['filed'], 1):.2f} SQL queries per tip.", ""]
+              if prof.get("filing", {}).get("filed") else []),
             f"`place_choices()` alone: {ms(prof['place_choices'])} ({prof['jurisdictions']:,} jurisdictions). "
             "Top functions by own time (cProfile, ms per tip):",
             "",
