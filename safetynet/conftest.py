@@ -38,12 +38,14 @@ def ensure_world():
     from safetynet.agencies.geography import load_geography
     from safetynet.agencies.models import Agency
     from safetynet.core.demo import SeedResult, seed_agencies, seed_users
+    from safetynet.prosecution.reference import load_law_sections
 
     if Agency.objects.filter(short_code="AHTU-N24P").exists():
         return
     from django.db import transaction
 
     load_geography()
+    load_law_sections()  # reference data a flushed (transactional) test database lost
     result = SeedResult()
     with transaction.atomic():
         agencies = seed_agencies(result)
@@ -179,3 +181,24 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
 
 
+# --------------------------------------------------------------------------- browser tests (Playwright)
+
+
+@pytest.fixture
+def base(transactional_db, live_server):
+    """The live server's URL, with the world (places, demo agencies, personas) in its database."""
+    ensure_world()
+    return live_server.url
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright (core/tests/browser.py), closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    from safetynet.core.tests.browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "safetynet.tips",
     "safetynet.rescues",
     "safetynet.missing",
+    "safetynet.prosecution",
     "django_tasks",
     "django_tasks_db",
 ]

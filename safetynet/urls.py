@@ -14,6 +14,7 @@ urlpatterns = [
     path("tips/", include("safetynet.tips.urls")),
     path("rescues/", include("safetynet.rescues.urls")),
     path("missing/", include("safetynet.missing.urls")),
+    path("prosecution/", include("safetynet.prosecution.urls")),
     path("notifications/", include("safetynet.notifications.urls")),
     path("intake/", include("safetynet.tips.intake_urls")),
     path("admin/", admin_site.urls),

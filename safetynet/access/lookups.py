@@ -100,3 +100,48 @@ def get_photo_for(user, person: Person) -> tuple[bytes, str] | None:
     record_access(actor=user, person_code=person.code, fields=["photo"], purpose="photo",
                   agency=person.registering_agency)
     return identity.get_photo(), identity.photo_content_type
+
+
+def get_legal_case_for(user, public_id, action: str = policy.Cap.LEGAL_VIEW) -> Case:
+    """A case's legal file: 404 unless the user may see the case's legal file at all; 403
+    for a visible file whose ``action`` (legal.edit, court.edit) the role lacks."""
+    case = Case.objects.visible_to(user, policy.Cap.LEGAL_VIEW).select_related(
+        "owning_agency", "jurisdiction").filter(public_id=public_id).first()
+    if case is None:
+        raise Http404(_("No such case."))
+    if action != policy.Cap.LEGAL_VIEW and not Case.objects.visible_to(user, action).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this on this case."))
+    return case
+
+
+def _legal_record_for(model, user, public_id, action: str, missing: str):
+    record = model.objects.visible_to(user, policy.Cap.LEGAL_VIEW).filter(public_id=public_id).first()
+    if record is None:
+        raise Http404(missing)
+    if action != policy.Cap.LEGAL_VIEW and not model.objects.visible_to(user, action).filter(pk=record.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this on this case."))
+    return record
+
+
+def get_accused_for(user, public_id, action: str = policy.Cap.LEGAL_VIEW):
+    from safetynet.prosecution.models import Accused
+
+    return _legal_record_for(Accused, user, public_id, action, _("No such accused."))
+
+
+def get_court_case_for(user, public_id, action: str = policy.Cap.LEGAL_VIEW):
+    from safetynet.prosecution.models import CourtCase
+
+    return _legal_record_for(CourtCase, user, public_id, action, _("No such court case."))
+
+
+def get_hearing_for(user, public_id, action: str = policy.Cap.LEGAL_VIEW):
+    from safetynet.prosecution.models import Hearing
+
+    return _legal_record_for(Hearing, user, public_id, action, _("No such hearing."))
+
+
+def get_measure_for(user, public_id, action: str = policy.Cap.LEGAL_VIEW):
+    from safetynet.prosecution.models import ProtectionMeasure
+
+    return _legal_record_for(ProtectionMeasure, user, public_id, action, _("No such protection measure."))

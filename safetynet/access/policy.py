@@ -62,6 +62,10 @@ class Cap(models.TextChoices):
     TIP_TRIAGE = "tip.triage", _("Triage community reports routed to the agency")
     TIP_VIEW_REPORTER = "tip.view_reporter", _("See who reported a tip and how to reach them")
     INTAKE_MANAGE = "intake.manage", _("Manage intake channels and refused submissions")
+    LEGAL_VIEW = "legal.view", _("See FIRs, the accused, charge sheets and court hearings")
+    LEGAL_EDIT = "legal.edit", _("Record FIRs, arrests and police reports")
+    COURT_EDIT = "court.edit", _("Record court cases, hearings, witness attendance and verdicts")
+    PROTECTION_EDIT = "protection.edit", _("Assess risk to victims and witnesses and record their protection")
 
 
 C = Cap
@@ -71,17 +75,23 @@ _INVESTIGATOR = {
     C.RESCUE_VIEW, C.RESCUE_REQUEST, C.MISSING_VIEW, C.MISSING_CREATE,
 }
 
+# The legal file: police investigate (FIR, arrest, charge sheet); the prosecutor and the AHTU
+# keep the court record. Care roles serve survivors, not investigations: they see none of it.
+_LEGAL_POLICE = {C.LEGAL_VIEW, C.LEGAL_EDIT, C.PROTECTION_EDIT}
+_LEGAL_COURT = {C.LEGAL_VIEW, C.COURT_EDIT, C.PROTECTION_EDIT}
+
 # Tips: the agencies a tip is routed to triage it; the reporter's contact is identity data.
 _TRIAGE = {C.TIP_TRIAGE, C.TIP_VIEW_REPORTER}
 
 # role -> capabilities. Read across a row: everything that role can ever do.
 MATRIX: dict[str, frozenset[str]] = {
     Role.COMMUNITY_REPORTER: frozenset({C.TIP_SUBMIT}),
-    Role.AHTU_OFFICER: frozenset(_INVESTIGATOR | _TRIAGE | {C.BREAK_GLASS}),
+    Role.AHTU_OFFICER: frozenset(_INVESTIGATOR | _TRIAGE | _LEGAL_POLICE | _LEGAL_COURT | {C.BREAK_GLASS}),
     Role.AHTU_HEAD: frozenset(
-        _INVESTIGATOR | _TRIAGE | {C.BREAK_GLASS, C.CASE_MANAGE_TEAM, C.AUDIT_VIEW_AGENCY, C.IDENTITY_ERASE}
+        _INVESTIGATOR | _TRIAGE | _LEGAL_POLICE | _LEGAL_COURT
+        | {C.BREAK_GLASS, C.CASE_MANAGE_TEAM, C.AUDIT_VIEW_AGENCY, C.IDENTITY_ERASE}
     ),
-    Role.POLICE_OFFICER: frozenset((_INVESTIGATOR - {C.STATS_VIEW}) | _TRIAGE),
+    Role.POLICE_OFFICER: frozenset((_INVESTIGATOR - {C.STATS_VIEW}) | _TRIAGE | _LEGAL_POLICE),
     Role.BORDER_OFFICER: frozenset(
         {C.CASE_VIEW, C.CASE_CREATE, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW,
          C.IDENTITY_EDIT, C.RESCUE_VIEW, C.MISSING_VIEW} | _TRIAGE
@@ -90,7 +100,7 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
     Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
     Role.CWC_MEMBER: frozenset({C.CASE_VIEW, C.PERSON_VIEW, C.IDENTITY_VIEW}),
-    Role.PROSECUTOR: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.PROSECUTOR: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW} | _LEGAL_COURT),
     Role.ME_OFFICER: frozenset({C.STATS_VIEW}),
     Role.RESEARCHER: frozenset({C.STATS_VIEW}),
     Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL, C.INTAKE_MANAGE}),

@@ -151,6 +151,16 @@ def tips_visible_to(qs: QuerySet, user, action: str = "tip.triage") -> QuerySet:
     return qs.filter(q, filed_at__isnull=False)
 
 
+def legal_visible_to(qs: QuerySet, user, action: str = "legal.view", case_path: str = "case") -> QuerySet:
+    """The legal file (FIRs, accused, court cases, hearings) is visible exactly as far as its
+    case is, for the memberships holding ``action``."""
+    from safetynet.cases.models import Case
+
+    if not memberships_with(user, action):
+        return qs.none()
+    return qs.filter(**{f"{case_path}__in": cases_visible_to(Case.objects.all(), user, action).values("pk")})
+
+
 def audit_visible_to(qs: QuerySet, user) -> QuerySet:
     if has_capability(user, policy.Cap.AUDIT_VIEW_ALL):
         return qs

@@ -67,7 +67,8 @@ def case_create(request):
 def _detail_context(request, case, **extra):
     user = request.user
     can = {cap: Case.objects.visible_to(user, cap).filter(pk=case.pk).exists() for cap in (
-        policy.Cap.CASE_EDIT, policy.Cap.CASE_ADD_PARTY, policy.Cap.CASE_ADD_NOTE, policy.Cap.CASE_MANAGE_TEAM)}
+        policy.Cap.CASE_EDIT, policy.Cap.CASE_ADD_PARTY, policy.Cap.CASE_ADD_NOTE, policy.Cap.CASE_MANAGE_TEAM,
+        policy.Cap.LEGAL_VIEW)}
     context = {
         "case": case,
         "parties": case.parties.select_related("person").all(),
@@ -77,6 +78,7 @@ def _detail_context(request, case, **extra):
         "can_add_party": can[policy.Cap.CASE_ADD_PARTY],
         "can_add_note": can[policy.Cap.CASE_ADD_NOTE],
         "can_manage_team": can[policy.Cap.CASE_MANAGE_TEAM],
+        "can_see_legal": can[policy.Cap.LEGAL_VIEW],
         "next_statuses": [(s, label) for s, label in Case.Status.choices if case.can_move_to(s)],
         "note_form": NoteForm(),
         "team_form": TeamForm(),

@@ -111,6 +111,7 @@ class SeedResult:
     cases: int = 0
     persons: int = 0
     tips: int = 0
+    legal_files: int = 0
 
 
 def seed_agencies(result: SeedResult) -> dict[str, Agency]:
@@ -210,7 +211,88 @@ def seed_demo(cases_per_agency: int = 30) -> SeedResult:
         users = seed_users(agencies, result)
     seed_cases(agencies, users, result, per_agency=cases_per_agency)
     seed_tips(result)
+    seed_legal_files(users, result)
     return result
+
+
+def seed_legal_files(users: dict[str, User], result: SeedResult) -> None:
+    """Legal files for six North 24 Parganas demo cases, one of each state an officer meets:
+    a charge sheet overdue, one due in ten days, a conviction after adjourned hearings, an
+    acquittal after a witness turned hostile, a case closed with a final report, and a trial
+    whose threatened victim needs protection at the hearing next week. The prosecutor is on
+    the team of the three in court. Skipped when any FIR exists."""
+    from safetynet.prosecution import services as legal
+    from safetynet.prosecution.models import FirstInformationReport
+
+    if FirstInformationReport.objects.exists() or "ahtu.n24p" not in users:
+        return
+    officer, head, prosecutor = users["ahtu.n24p"], users["head.n24p"], users.get("prosecutor.n24p")
+    station = Agency.objects.filter(short_code="PS-BONG").first()
+    cases = [c for c in Case.objects.filter(owning_agency__short_code="AHTU-N24P").order_by("id")
+             if c.parties.filter(role="suspect").exists() and c.parties.filter(role="victim").exists()][:6]
+    if station is None or len(cases) < 6:
+        return
+    today = timezone.localdate()
+
+    def ago(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    def accused_in(case, arrested: int, custody: str = "judicial"):
+        a = legal.add_accused(actor=officer, case=case, party=case.parties.filter(role="suspect").first())
+        return legal.record_arrest(actor=officer, accused=a, expected_version=a.version, arrested_on=ago(arrested),
+                                   custody=custody)
+
+    sections = [["BNS-143", "ITPA-5"], ["BNS-143", "POCSO-4"], ["BNS-143", "BNS-144"], ["ITPA-5", "ITPA-6"],
+                ["JJ-79", "BLSA-16"], ["BNS-143", "POCSO-6"]]
+    for n, (case, codes) in enumerate(zip(cases, sections, strict=True), 1):
+        legal.record_fir(actor=officer, case=case, police_station=station, number=f"{100 + n}/{ago(400).year}",
+                         registered_on=ago(400 - n), section_codes=codes)
+    overdue, due_soon, convicted, acquitted, closed, in_trial = cases
+    accused_in(overdue, 100)
+    accused_in(due_soon, 80, "police")
+    for case, verdict in ((convicted, "convicted"), (acquitted, "acquitted")):
+        a = accused_in(case, 380)
+        a = legal.file_police_report(actor=officer, accused=a, expected_version=a.version, report="charge_sheet",
+                                     report_on=ago(310))
+        if prosecutor is not None:
+            case_services.add_team_member(actor=head, case=case, user=prosecutor)
+        court = legal.open_court_case(actor=officer, case=case, court="Special Court, Barasat",
+                                      number=f"SC {case.pk}/{ago(300).year}", filed_on=ago(300))
+        victims = list(case.parties.filter(role__in=["victim", "witness"]))
+        legal.record_hearing(actor=officer, court_case=court, held_on=ago(250), outcome="charges_framed")
+        legal.record_hearing(actor=officer, court_case=court, held_on=ago(200), outcome="adjourned",
+                             adjourned_because="witness_absent", next_date=ago(150),
+                             attendance={p.pk: (False, False) for p in victims})
+        legal.record_hearing(actor=officer, court_case=court, held_on=ago(150), outcome="evidence", next_date=ago(60),
+                             attendance={p.pk: (True, verdict == "acquitted" and i == 0)
+                                         for i, p in enumerate(victims)})
+        legal.record_verdict(actor=officer, accused=a, expected_version=a.version, verdict=verdict,
+                             verdict_on=ago(60), sentence="10 years' rigorous imprisonment and a fine"
+                             if verdict == "convicted" else "")
+    a = legal.add_accused(actor=officer, case=closed)
+    legal.file_police_report(actor=officer, accused=a, expected_version=a.version, report="final_report",
+                             report_on=ago(200))
+    # In trial: the next hearing is in six days and the victim has been threatened.
+    a = accused_in(in_trial, 200)
+    legal.file_police_report(actor=officer, accused=a, expected_version=a.version, report="charge_sheet",
+                             report_on=ago(130))
+    if prosecutor is not None:
+        case_services.add_team_member(actor=head, case=in_trial, user=prosecutor)
+    court = legal.open_court_case(actor=officer, case=in_trial, court="Special Court (POCSO), Barasat",
+                                  number=f"SC {in_trial.pk}/{ago(120).year}", filed_on=ago(120))
+    victim = in_trial.parties.filter(role="victim").first()
+    assert victim is not None  # chosen above for having one
+    legal.record_hearing(actor=officer, court_case=court, held_on=ago(30), outcome="adjourned",
+                         adjourned_because="witness_absent", next_date=today + datetime.timedelta(days=6),
+                         attendance={victim.pk: (False, False)})
+    legal.assess_risk(actor=officer, case=in_trial, party=victim, assessed_on=ago(25), level="high",
+                      threats_received=True, pressure_to_withdraw=True, accused_influence="local",
+                      notes="Stopped coming to court after visits to her family.")
+    legal.record_incident(actor=officer, case=in_trial, party=victim, occurred_on=ago(35), kind="approached",
+                          notes="Two men asked her mother where she stays.")
+    legal.add_measure(actor=officer, case=in_trial, party=victim, kind="in_camera", starts_on=ago(25))
+    legal.add_measure(actor=officer, case=in_trial, party=victim, kind="escort", starts_on=ago(25))
+    result.legal_files = 6
 
 
 # (place, category, happening now, hours ago, what was seen, vehicles, phones, reporter phone)

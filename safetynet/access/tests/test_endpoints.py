@@ -204,6 +204,7 @@ ENDPOINTS: list[Endpoint] = [
     _admin("admin:agencies_membership_changelist", ("ahtu.n24p",)),
     _admin("admin:agencies_jurisdiction_changelist", ("IN-WB-N24P",), query="?q=N24P"),
     _admin("admin:tips_routingrule_changelist", ("Routing rules",)),
+    _admin("admin:prosecution_lawsection_changelist", ("BNS-143",)),
     # ---- API (every check runs with a session client and with a token)
     Endpoint("api:cases", "GET", API, lambda c: reverse("api:cases"),
              allowed=Expect("ahtu_n24p", 200, contains=("{case_id}",)),
@@ -246,9 +247,10 @@ ENDPOINTS: list[Endpoint] = [
 
 # Rows for the tips and intake apps live beside this file (same classes, same contract).
 from .endpoints_intake import ENDPOINTS as _INTAKE  # noqa: E402
+from .endpoints_prosecution import ENDPOINTS as _PROSECUTION  # noqa: E402
 from .endpoints_tips import ENDPOINTS as _TIPS  # noqa: E402
 
-ENDPOINTS += _TIPS + _INTAKE
+ENDPOINTS += _TIPS + _INTAKE + _PROSECUTION
 
 # Named URLs deliberately not in the table, each with the reason.
 _ADMIN_MODEL_VIEW = "admin internals of a registered model; entry is gated by the same has_permission as the changelist"
@@ -264,7 +266,7 @@ ALLOWLIST: dict[str, str] = {
     "admin:auth_user_password_change": "admin internal: UserAdmin's set-password form, gated by users.manage",
     **{f"admin:{model}_{view}": _ADMIN_MODEL_VIEW
        for model in ("accounts_user", "agencies_agency", "agencies_membership", "agencies_jurisdiction",
-                     "tips_routingrule")
+                     "tips_routingrule", "prosecution_lawsection")
        for view in ("add", "change", "delete", "history")},
 }
 # Unnamed patterns are allowed only inside the admin (its catch-all and object redirects).
@@ -325,6 +327,56 @@ class Ctx:
                                              expected_version=self.tip.version, reason="Verified by the BSF post.")
             self.tip.refresh_from_db()
         return self._rescue
+
+    def legal(self):
+        """The case's legal file: an FIR 120 days ago; A1 arrested 100 days ago with no charge sheet
+        (overdue), A2 charge-sheeted and in court, one hearing. Made once per row."""
+        if not hasattr(self, "_legal"):
+            import datetime
+
+            from django.utils import timezone
+
+            from safetynet.agencies.models import Agency
+            from safetynet.cases.models import CaseParty
+            from safetynet.prosecution import services as legal
+
+            officer, today = self.users["ahtu_n24p"], timezone.localdate()
+            ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+            legal.record_fir(actor=officer, case=self.case, police_station=Agency.objects.get(short_code="PS-BONG"),
+                             number="112/2026", registered_on=ago(120), section_codes=["BNS-143", "ITPA-5"])
+            suspect = CaseParty.objects.get(case=self.case, role="suspect")
+            a1 = legal.add_accused(actor=officer, case=self.case, party=suspect)
+            a1 = legal.record_arrest(actor=officer, accused=a1, expected_version=a1.version, arrested_on=ago(100),
+                                     custody="judicial")
+            a2 = legal.add_accused(actor=officer, case=self.case)
+            a2 = legal.record_arrest(actor=officer, accused=a2, expected_version=a2.version, arrested_on=ago(100),
+                                     custody="bail")
+            a2 = legal.file_police_report(actor=officer, accused=a2, expected_version=a2.version,
+                                          report="charge_sheet", report_on=ago(20))
+            court = legal.open_court_case(actor=officer, case=self.case, court="Special Court, Barasat",
+                                          number="SC 45/2026", filed_on=ago(15))
+            hearing = legal.record_hearing(actor=officer, court_case=court, held_on=ago(10), outcome="adjourned",
+                                           adjourned_because="witness_absent", next_date=ago(3))
+            a3 = legal.add_accused(actor=officer, case=self.case)  # named in the FIR, not yet arrested
+            self._legal = {"a1": a1, "a2": a2, "a3": a3, "court": court, "hearing": hearing}
+        return self._legal
+
+    def protection_measure(self):
+        if not hasattr(self, "_measure"):
+            from django.utils import timezone
+
+            from safetynet.prosecution.services import add_measure
+
+            self._measure = add_measure(actor=self.users["ahtu_n24p"], case=self.case,
+                                        party=self.case.parties.get(role="victim"), kind="escort",
+                                        starts_on=timezone.localdate())
+        return self._measure
+
+    def prosecutor_on_team(self):
+        from safetynet.cases.services import add_team_member
+
+        add_team_member(actor=self.users["head_n24p"], case=self.case, user=self.users["prosecutor"])
+        self.legal()
 
     def tip_missing(self):
         from safetynet.tips.services import convert_to_missing

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]  # safetynet/
 REPO = ROOT.parent
 
 SENSITIVE = frozenset({"Case", "CaseParty", "CaseNote", "Person", "PersonIdentity", "IdentityTombstone",
-                       "AccessGrant"})
+                       "AccessGrant", "FirstInformationReport", "Accused", "CourtCase", "Hearing",
+                       "WitnessAttendance", "Compensation"})
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 
 # (file, enclosing function, code the use starts with) -> why it is acceptable.

@@ -16,14 +16,11 @@ import re
 
 import pytest
 
-from safetynet.conftest import ensure_world
-
 from .browser import (
     DESKTOP,
     PHONE,
     focused,
     horizontal_overflow,
-    launch,
     overflowing_elements,
     shot,
     sign_in,
@@ -35,23 +32,6 @@ pytestmark = [pytest.mark.browser]
 
 NAME_BN = "রহিমা খাতুন"
 NAME_LATIN = "Rahima Khatun"
-
-
-@pytest.fixture
-def base(transactional_db, live_server):
-    """The live server's URL, with the world (places, demo agencies, personas) in its database."""
-    ensure_world()
-    return live_server.url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from safetynet.conftest import ensure_world
-from safetynet.core.tests.browser import DESKTOP, PHONE, horizontal_overflow, launch, overflowing_elements, shot
+from safetynet.core.tests.browser import DESKTOP, PHONE, horizontal_overflow, overflowing_elements, shot
 
 pytestmark = [pytest.mark.browser]
 
@@ -69,23 +68,6 @@ RESTORE_QUEUE = "async () => {" + OPEN_QUEUE + """
     db.close();
     return window.__savedQueue.length;
 }"""
-
-
-@pytest.fixture
-def base(transactional_db, live_server):
-    """The live server's URL, with the world (places, demo agencies, personas) in its database."""
-    ensure_world()
-    return live_server.url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -8,34 +8,16 @@ import re
 
 import pytest
 
-from safetynet.conftest import ensure_world
 from safetynet.core.tests.browser import (
     DESKTOP,
     PHONE,
     horizontal_overflow,
-    launch,
     overflowing_elements,
     shot,
     sign_in,
 )
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def base(transactional_db, live_server):
-    ensure_world()
-    return live_server.url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _fits(page, where):
