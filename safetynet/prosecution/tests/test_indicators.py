@@ -108,3 +108,17 @@ def test_indicators_counted_from_legal_files(users, n24p_case, kish_case):
     # Seen by the N24P officer only their own district's case counts.
     mine = indicators.case_indicators(Case.objects.visible_to(officer, "legal.view"))
     assert mine["final_reports"] == 0 and mine["chargesheeted"] == 1
+
+
+def test_indicator_page_sets_ncrbs_national_rates_beside_the_users_own(ncrb, users):
+    from safetynet.conftest import signed_in
+
+    rows = [r.values for r in ncrb["ncrb-2018-police-disposal"]]
+    sheets, finals = sum(v["chargesheeted"] for v in rows), sum(v["final_reports"] for v in rows)
+    convicted, acquitted = sum(v["convicted"] for v in rows), sum(v["acquitted"] for v in rows)
+    page = signed_in(users["ahtu_n24p"]).get("/prosecution/indicators/").content.decode()
+    assert "NCRB 2018 (India)" in page
+    assert f"{indicators.chargesheeting_rate(sheets, finals)} %" in page
+    assert f"{indicators.conviction_rate(convicted, acquitted)} %" in page
+    assert "NCRB rows whose figures do not add up" not in page  # the police table is consistent
+    assert signed_in(users["researcher"]).get("/prosecution/indicators/").status_code == 404
