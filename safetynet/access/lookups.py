@@ -38,14 +38,19 @@ def get_tip_for(user, public_id, action: str = policy.Cap.TIP_TRIAGE):
     return tip
 
 
-def get_rescue_for(user, public_id):
-    """404 for a rescue operation that does not exist and for one outside the user's scope."""
+def get_rescue_for(user, public_id, action: str = policy.Cap.RESCUE_VIEW):
+    """404 for a rescue operation that does not exist and for one outside the user's scope;
+    403 for a visible one whose ``action`` the role lacks. (The plan itself is further limited
+    to the operation's team: rescues/services.can_see_plan.)"""
     from safetynet.rescues.models import RescueOperation
 
     rescue = RescueOperation.objects.visible_to(user).select_related(
-        "jurisdiction", "owning_agency", "source_tip", "requested_by").filter(public_id=public_id).first()
+        "jurisdiction", "owning_agency", "source_tip", "requested_by", "case").filter(public_id=public_id).first()
     if rescue is None:
         raise Http404(_("No such rescue operation."))
+    if action != policy.Cap.RESCUE_VIEW and not RescueOperation.objects.visible_to(user, action).filter(
+            pk=rescue.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this on this rescue operation."))
     return rescue
 
 

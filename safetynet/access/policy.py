@@ -56,6 +56,7 @@ class Cap(models.TextChoices):
     AGENCIES_MANAGE = "agencies.manage", _("Manage agencies and jurisdictions")
     RESCUE_VIEW = "rescue.view", _("See rescue operations")
     RESCUE_REQUEST = "rescue.request", _("Request a rescue operation")
+    RESCUE_PLAN = "rescue.plan", _("Plan rescue operations, their team and outcome (on the team)")
     MISSING_VIEW = "missing.view", _("See missing-person reports")
     MISSING_CREATE = "missing.create", _("Record missing-person reports")
     TIP_SUBMIT = "tip.submit", _("Submit community reports")
@@ -72,7 +73,7 @@ C = Cap
 _INVESTIGATOR = {
     C.CASE_VIEW, C.CASE_CREATE, C.CASE_EDIT, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE,
     C.PERSON_VIEW, C.IDENTITY_VIEW, C.IDENTITY_EDIT, C.STATS_VIEW,
-    C.RESCUE_VIEW, C.RESCUE_REQUEST, C.MISSING_VIEW, C.MISSING_CREATE,
+    C.RESCUE_VIEW, C.RESCUE_REQUEST, C.RESCUE_PLAN, C.MISSING_VIEW, C.MISSING_CREATE,
 }
 
 # The legal file: police investigate (FIR, arrest, charge sheet); the prosecutor and the AHTU

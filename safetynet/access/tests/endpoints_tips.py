@@ -31,6 +31,23 @@ TIP_DENIED_404 = (
     Expect("outsider", 404),
 )
 
+# Everyone who must not touch a rescue plan: the unit's head who is not on the team, other districts,
+# care and counts-only roles, the administrator, a member of nothing.
+RESCUE_TEAM_404 = (
+    Expect("head_n24p", 404, why="same unit, not on the team: the plan is the team's until the end"),
+    Expect("ahtu_kish", 404), Expect("ngo_n24p", 404), Expect("researcher", 404), Expect("admin", 404),
+    Expect("outsider", 404),
+)
+
+
+def _soon(minutes: int = -30) -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localtime() + datetime.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+
+
 REPORT = {"category": "recruitment", "jurisdiction": "IN-WB-N24P", "description": "Job offers to girls at the fair.",
           "idempotency_key": "form:endpoint-table"}
 
@@ -93,6 +110,44 @@ ENDPOINTS: list[Endpoint] = [
                      Expect("admin", 404), Expect("outsider", 404))),
     Endpoint("rescues:detail", "GET", PAGE, lambda c: reverse("rescues:detail", args=[c.tip_rescue().public_id]),
              allowed=Expect("ahtu_n24p", 200, contains=("Verified",)),
+             denied=(Expect("ahtu_kish", 404), Expect("ngo_n24p", 404), Expect("researcher", 404),
+                     Expect("admin", 404), Expect("outsider", 404))),
+    Endpoint("rescues:new", "POST", PAGE, lambda c: reverse("rescues:new"),
+             data=lambda c: {"jurisdiction": "IN-WB-N24P-BONG", "reason": "Girls held above a hotel."},
+             allowed=Expect("ahtu_n24p", 302, location="/rescues/"),
+             denied=(Expect("ngo_n24p", 404, why="no rescue.request"), Expect("researcher", 404),
+                     Expect("admin", 404), Expect("cwc_n24p", 404), Expect("outsider", 404))),
+    Endpoint("rescues:plan", "POST", PAGE, lambda c: reverse("rescues:plan", args=[c.tip_rescue().public_id]),
+             data=lambda c: {"version": c.tip_rescue().version, "planned_for": _soon(),
+                             "target": "Above the hotel", "information": "Three girls", "verification": "Decoy"},
+             allowed=Expect("ahtu_n24p", 302, location="/rescues/"),
+             denied=RESCUE_TEAM_404),
+    Endpoint("rescues:add_member", "POST", PAGE,
+             lambda c: reverse("rescues:add_member", args=[c.tip_rescue().public_id]),
+             data=lambda c: {"label": "SI Rina Das", "kind": "police", "woman": "on"},
+             allowed=Expect("ahtu_n24p", 302, location="/rescues/"), denied=RESCUE_TEAM_404),
+    Endpoint("rescues:remove_member", "POST", PAGE, lambda c: reverse("rescues:remove_member", args=[
+        c.tip_rescue().public_id, c.rescue_member().pk]),
+             allowed=Expect("ahtu_n24p", 302, location="/rescues/"), denied=RESCUE_TEAM_404),
+    Endpoint("rescues:ready", "POST", PAGE, lambda c: reverse("rescues:ready", args=[c.tip_rescue().public_id]),
+             data=lambda c: {"version": c.tip_rescue().version},
+             allowed=Expect("ahtu_n24p", 400, contains=("two women officials",),
+                            why="the team check refuses: the requester alone is not a team"),
+             denied=RESCUE_TEAM_404),
+    Endpoint("rescues:outcome", "POST", PAGE, lambda c: reverse("rescues:outcome", args=[c.tip_rescue().public_id]),
+             data=lambda c: {"version": c.tip_rescue().version, "ended_at": _soon(),
+                             **{f"{p}-{k}": v for p in ("rescued", "suspects") for k, v in
+                                {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()}},
+             allowed=Expect("ahtu_n24p", 400, contains=("plan and team are ready",),
+                            why="a requested operation cannot have an outcome yet"),
+             denied=RESCUE_TEAM_404),
+    Endpoint("rescues:cancel", "POST", PAGE, lambda c: reverse("rescues:cancel", args=[c.tip_rescue().public_id]),
+             data=lambda c: {"version": c.tip_rescue().version, "reason": "The girls were moved before we went."},
+             allowed=Expect("ahtu_n24p", 302, location="/rescues/"), denied=RESCUE_TEAM_404),
+    Endpoint("rescues:produced", "POST", PAGE, lambda c: reverse("rescues:produced", args=[
+        c.tip_rescue().public_id, c.child_production().pk]),
+             data=lambda c: {"produced_at": _soon(0)},
+             allowed=Expect("ahtu_n24p", 302, location="/rescues/"),
              denied=(Expect("ahtu_kish", 404), Expect("ngo_n24p", 404), Expect("researcher", 404),
                      Expect("admin", 404), Expect("outsider", 404))),
     Endpoint("missing:list", "GET", PAGE, lambda c: reverse("missing:list"),

@@ -378,6 +378,24 @@ class Ctx:
         add_team_member(actor=self.users["head_n24p"], case=self.case, user=self.users["prosecutor"])
         self.legal()
 
+    def rescue_member(self):
+        from safetynet.rescues.services import add_team_member
+
+        return add_team_member(actor=self.users["ahtu_n24p"], rescue=self.tip_rescue(), kind="police",
+                               woman=True, label="SI Rina Das")
+
+    def child_production(self):
+        """A child to produce before the CWC (made directly: only the production is under test)."""
+        import datetime
+
+        from django.utils import timezone
+
+        from safetynet.rescues.models import ChildProduction
+
+        rescued = timezone.now() - datetime.timedelta(hours=3)
+        return ChildProduction.objects.create(rescue=self.tip_rescue(), person=self.victim, rescued_at=rescued,
+                                              due_at=rescued + datetime.timedelta(hours=24))
+
     def tip_missing(self):
         from safetynet.tips.services import convert_to_missing
 
