@@ -8,6 +8,7 @@ urlpatterns = [
     path("indicators/", views.indicator_page, name="indicators"),
     path("hearings/", views.hearings, name="hearings"),
     path("cases/<uuid:public_id>/", views.legal_file, name="file"),
+    path("cases/<uuid:public_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("cases/<uuid:public_id>/firs/", views.add_fir, name="add_fir"),
     path("cases/<uuid:public_id>/accused/", views.add_accused, name="add_accused"),
     path("cases/<uuid:public_id>/court-cases/", views.add_court_case, name="add_court_case"),

@@ -365,3 +365,21 @@ def hearings(request):
     cases = Case.objects.visible_to(request.user, policy.Cap.LEGAL_VIEW)
     return render(request, "prosecution/hearings.html", {
         "rows": services.upcoming_hearings(cases), "today": timezone.localdate()})
+
+
+@login_required
+def summary_pdf(request, public_id):
+    """The case summary as a PDF: codes only, or (?version=court) with names for the court."""
+    from django.http import HttpResponse
+
+    from .summary import VERSIONS, case_summary_pdf
+
+    case = get_legal_case_for(request.user, public_id)
+    version = request.GET.get("version", "standard")
+    if version not in VERSIONS:
+        raise Http404(_("Not found."))
+    # PermissionDenied (a visible case whose court version this user may not print) is a 403.
+    pdf = case_summary_pdf(actor=request.user, case=case, version=version)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-{version}.pdf"'
+    return response

@@ -134,4 +134,7 @@ ENDPOINTS: list[Endpoint] = [
              data=lambda c: {"version": c.protection_measure().version, "ends_on": _ago(0)},
              allowed=Expect("ahtu_n24p", 302, location=FILE),
              denied=(*OUTSIDE_404, Expect("police_bongaon", 404))),
+    Endpoint("prosecution:summary_pdf", "GET", PAGE, _case("prosecution:summary_pdf"), setup=_setup_team,
+             allowed=Expect("prosecutor", 200),
+             denied=(*OUTSIDE_404, Expect("police_bongaon", 404))),
 ]
