@@ -16,6 +16,7 @@ from safetynet.audit.services import diff, record
 from safetynet.core.models import next_serial
 from safetynet.core.services import acting_membership, snapshot
 from safetynet.people.services import register_person
+from safetynet.people.signals import party_added
 
 from .models import Case, CaseNote, CaseParty
 
@@ -112,6 +113,7 @@ def add_party(*, actor, case: Case, role: str, person=None, sex: str = "unknown"
         party = CaseParty.objects.create(case=case, person=person, role=role, added_by=actor)
         record(actor=actor, action="case.add_party", obj=case, agency=case.owning_agency,
                changes={"person": person.code, "role": role})
+        party_added.send(sender=CaseParty, party=party, actor=actor)
     return party
 
 

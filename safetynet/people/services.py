@@ -14,6 +14,7 @@ from safetynet.core.models import next_serial
 from safetynet.core.services import acting_membership, snapshot
 
 from .models import IDENTITY_FIELDS, IdentityTombstone, Person, PersonIdentity
+from .signals import identity_changed
 
 PERSON_FIELDS = ["sex", "age_band", "nationality", "jurisdiction"]
 
@@ -106,6 +107,7 @@ def update_identity(*, actor, person: Person, expected_version: int, changes: di
             ident.save()
         record(actor=actor, action="identity.update", obj=person, agency=membership.agency,
                changes={"identity_fields": sorted(changes) + (["photo"] if photo else [])})
+        identity_changed.send(sender=PersonIdentity, person=person, actor=actor)
     return ident
 
 

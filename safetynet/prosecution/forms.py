@@ -160,3 +160,15 @@ class IncidentForm(ProtectedPartyForm):
 
 class EndMeasureForm(VersionedForm):
     ends_on = forms.DateField(label=_("Ended on"), widget=DATE)
+
+
+class SuspectRecordForm(forms.Form):
+    vehicles = forms.CharField(label=_("Vehicle numbers"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2, "autocapitalize": "characters"}),
+                               help_text=_("One per line, e.g. WB 26 K 4321."))
+    bank_accounts = forms.CharField(label=_("Bank accounts"), required=False, max_length=2000,
+                                    widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("One per line: bank and account number."))
+
+    def lines(self, name: str) -> list[str]:
+        return [line for line in self.cleaned_data.get(name, "").splitlines() if line.strip()]

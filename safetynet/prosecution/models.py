@@ -311,3 +311,59 @@ class ProtectionIncident(TimeStampedModel):
 
     def set_notes(self, text: str) -> None:
         self.notes_enc = vault.encrypt(text, f"{self.public_id}:incident") if text else ""
+
+
+class SuspectRecord(VersionedModel):
+    """What the investigation knows about a suspect beyond the identity record (names,
+    aliases, phones, addresses live there): vehicles and bank accounts. Vault data."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="suspect_record")
+    vehicles_enc = models.TextField(blank=True)
+    bank_accounts_enc = models.TextField(blank=True)
+
+    FIELDS = ("vehicles", "bank_accounts")
+
+    def set_list(self, field: str, values: list[str]) -> None:
+        import json
+
+        assert field in self.FIELDS
+        cleaned = [v.strip() for v in values if v and v.strip()]
+        setattr(self, f"{field}_enc", vault.encrypt(json.dumps(cleaned, ensure_ascii=False),
+                                                    f"{self.person.public_id}:{field}") if cleaned else "")
+
+    def get_list(self, field: str) -> list[str]:
+        import json
+
+        token = getattr(self, f"{field}_enc")
+        return json.loads(vault.decrypt(token, f"{self.person.public_id}:{field}")) if token else []
+
+
+class SuspectIndicator(models.Model):
+    """A suspect's phone, vehicle, bank account or name key, as a keyed hash: two suspects
+    who share one meet without anything being decrypted (like tips' indicators)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone number")
+        VEHICLE = "vehicle", _("Vehicle number")
+        BANK = "bank", _("Bank account")
+        NAME = "name", _("Name (any spelling or script)")
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="suspect_indicators")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "digest"])]
+        constraints = [models.UniqueConstraint(fields=["person", "kind", "digest"], name="suspect_indicator_once")]
+
+
+class SuspectLinkNotice(models.Model):
+    """That the owners of a case were told a suspect elsewhere shares something with one of
+    theirs (told once per pair of people)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "other"], name="suspect_link_told_once")]

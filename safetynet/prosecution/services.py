@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,9 @@ from .models import (
     ProtectionIncident,
     ProtectionMeasure,
     RiskAssessment,
+    SuspectIndicator,
+    SuspectLinkNotice,
+    SuspectRecord,
     WitnessAttendance,
 )
 
@@ -652,3 +655,134 @@ def upcoming_hearings(cases, today: datetime.date | None = None, within: int = 1
             needs = [r for r in protection_needs(h.court_case.case, h.next_date) if r.needs_protection]
             out.append({"date": h.next_date, "court_case": h.court_case, "case": h.court_case.case, "needs": needs})
     return sorted(out, key=lambda r: r["date"])
+
+
+# --------------------------------------------------------------------------- suspects and their links
+
+def _suspect_values(person) -> dict[str, list[str]]:
+    """Normalised phones, vehicles, bank accounts and name keys of a suspect (decrypted here,
+    only to be hashed)."""
+    from safetynet.people.namekey import name_key
+    from safetynet.tips.indicators import normalise_phone, normalise_vehicle
+
+    values: dict[str, list[str]] = {"phone": [], "vehicle": [], "bank": [], "name": []}
+    identity = getattr(person, "identity", None) if person.identity_erased_at is None else None
+    if identity is not None:
+        names = [identity.get_field("name_native"), identity.get_field("name_latin"), *identity.get_field("aliases")]
+        values["name"] = [k for k in (name_key(n) for n in names if n) if k]
+        values["phone"] = [p for p in (normalise_phone(x) for x in identity.get_field("phones")) if p]
+    record_ = SuspectRecord.objects.filter(person=person).first()
+    if record_ is not None:
+        values["vehicle"] = [v for v in (normalise_vehicle(x) for x in record_.get_list("vehicles")) if v]
+        values["bank"] = [re.sub(r"[^0-9A-Z]", "", x.upper()) for x in record_.get_list("bank_accounts")]
+        values["bank"] = [b for b in values["bank"] if len(b) >= 6]
+    return {k: sorted(set(v)) for k, v in values.items()}
+
+
+def index_suspect(person) -> list[SuspectIndicator]:
+    """(Re)build a suspect's keyed-hash indicators. Called whenever a suspect is added or
+    their identity or record changes; part of the caller's transaction."""
+    from safetynet.people import vault
+
+    rows = [SuspectIndicator(person=person, kind=kind, digest=vault.blind_index(f"suspect-{kind}", value))
+            for kind, found in _suspect_values(person).items() for value in found]
+    SuspectIndicator.objects.filter(person=person).delete()
+    SuspectIndicator.objects.bulk_create(rows)
+    return rows
+
+
+@dataclass
+class Link:
+    other: CaseParty  # the other suspect's place in a case
+    kinds: list[str]
+
+
+def suspect_links(person) -> list[Link]:
+    """Other suspects (in any case) sharing an indicator with ``person``: not filtered for
+    visibility — callers split them by what the user may see."""
+    mine = list(SuspectIndicator.objects.filter(person=person).values_list("kind", "digest"))
+    if not mine:
+        return []
+    matches: dict[int, set[str]] = {}
+    q = models.Q(pk__in=[])
+    for kind, digest in mine:
+        q |= models.Q(kind=kind, digest=digest)
+    for other_id, kind in SuspectIndicator.objects.filter(q).exclude(person=person).values_list("person_id", "kind"):
+        matches.setdefault(other_id, set()).add(kind)
+    parties = CaseParty.objects.filter(person_id__in=list(matches), role=CaseParty.Role.SUSPECT) \
+        .select_related("person", "case", "case__owning_agency")
+    return [Link(p, sorted(matches[p.person_id])) for p in parties]
+
+
+@dataclass
+class OnFile:
+    visible: list[Link]
+    hidden_cases: int  # cases the user may not see where a link exists (their owners were told)
+
+
+def check_on_file(*, actor, party: CaseParty, notify: bool = True) -> OnFile:
+    """Is this suspect's phone, vehicle, bank account or name already on file? Links in cases
+    the actor may see are shown; for the others, their owners are told (once per pair of
+    people) that a suspect elsewhere shares something with one of theirs — nothing about
+    the case or who entered it."""
+    visible_cases = set(Case.objects.visible_to(actor, policy.Cap.LEGAL_VIEW).values_list("pk", flat=True))
+    visible: list[Link] = []
+    hidden: list[Link] = []
+    for link in suspect_links(party.person):
+        if link.other.case_id == party.case_id:
+            continue
+        (visible if link.other.case_id in visible_cases else hidden).append(link)
+    result = OnFile(visible=visible, hidden_cases=len({link.other.case_id for link in hidden}))
+    if not notify:
+        return result
+    told = set(SuspectLinkNotice.objects.filter(person=party.person).values_list("other_id", flat=True))
+    alerts, notices = [], []
+    for link in hidden:
+        if link.other.person_id in told:
+            continue
+        kinds = ", ".join(str(SuspectIndicator.Kind(k).label).lower() for k in link.kinds)
+        message = _("Possible link: a suspect in another unit's case shares a %(what)s with suspect %(code)s in your "
+                    "case %(case)s. Ask the platform administrators to put the units in touch.") % {
+            "what": kinds, "code": link.other.person.code, "case": link.other.case.reference}
+        alerts.append((_investigators(link.other.case), message, f"/prosecution/cases/{link.other.case.public_id}/",
+                       False))
+        notices.append(SuspectLinkNotice(person=party.person, other=link.other.person))
+        told.add(link.other.person_id)
+    if alerts:
+        with transaction.atomic():
+            SuspectLinkNotice.objects.bulk_create(notices)
+            notify_many(alerts)
+            record(actor=actor, action="suspect.link_notice", obj=party.case, agency=party.case.owning_agency,
+                   changes={"person": party.person.code, "cases_told": len({n.other_id for n in notices})})
+    return result
+
+
+def add_to_suspect_record(*, actor, party: CaseParty, vehicles: list[str], bank_accounts: list[str]) -> SuspectRecord:
+    """Add vehicles and bank accounts to a suspect of a case the actor investigates (write-only
+    on the legal file: reading them back is an identity view), re-index, check for links."""
+    case = party.case
+    _check(actor, case, policy.Cap.LEGAL_EDIT)
+    if party.role != CaseParty.Role.SUSPECT:
+        raise ValidationError(_("Only a suspect has a suspect record."))
+    vehicles = [v.strip() for v in vehicles if v.strip()]
+    bank_accounts = [b.strip() for b in bank_accounts if b.strip()]
+    if not vehicles and not bank_accounts:
+        raise ValidationError({"vehicles": [_("Enter at least one vehicle number or bank account.")]})
+    from safetynet.tips.indicators import normalise_vehicle
+
+    bad = [v for v in vehicles if not normalise_vehicle(v)]
+    if bad:
+        raise ValidationError({"vehicles": [_("Not a vehicle registration number: %(v)s") % {"v": ", ".join(bad)}]})
+    with transaction.atomic():
+        row, _created = SuspectRecord.objects.get_or_create(person=party.person)
+        row.set_list("vehicles", row.get_list("vehicles") + vehicles)
+        row.set_list("bank_accounts", row.get_list("bank_accounts") + bank_accounts)
+        if len(row.get_list("vehicles")) > 50 or len(row.get_list("bank_accounts")) > 50:
+            raise ValidationError(_("At most 50 vehicles and 50 bank accounts per suspect."))
+        row.save()
+        index_suspect(party.person)
+        record(actor=actor, action="suspect.record", obj=case, agency=case.owning_agency,
+               changes={"person": party.person.code, "vehicles_added": len(vehicles),
+                        "bank_accounts_added": len(bank_accounts)})
+    check_on_file(actor=actor, party=party)
+    return row

@@ -7,6 +7,7 @@ urlpatterns = [
     path("deadlines/", views.deadlines, name="deadlines"),
     path("indicators/", views.indicator_page, name="indicators"),
     path("hearings/", views.hearings, name="hearings"),
+    path("network/", views.network_page, name="network"),
     path("cases/<uuid:public_id>/", views.legal_file, name="file"),
     path("cases/<uuid:public_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("cases/<uuid:public_id>/firs/", views.add_fir, name="add_fir"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accused/<uuid:public_id>/custody/", views.custody, name="custody"),
     path("accused/<uuid:public_id>/police-report/", views.police_report, name="police_report"),
     path("accused/<uuid:public_id>/verdict/", views.verdict, name="verdict"),
+    path("accused/<uuid:public_id>/suspect/", views.suspect_record, name="suspect_record"),
     path("court-cases/<uuid:public_id>/hearings/", views.add_hearing, name="add_hearing"),
     path("hearings/<uuid:public_id>/edit/", views.edit_hearing, name="edit_hearing"),
 ]

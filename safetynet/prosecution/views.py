@@ -40,6 +40,7 @@ from .forms import (
     MeasureForm,
     ReportForm,
     RiskForm,
+    SuspectRecordForm,
     VerdictForm,
 )
 from .models import Accused
@@ -69,6 +70,10 @@ def _page(request, case: Case, status: int = 200, **bound):
             "verdict_form": bound.get("verdict") if failed_accused == a.pk and "verdict" in bound else VerdictForm(
                 initial={"version": a.version, "verdict_on": today}, prefix=f"verdict-{a.pk}"),
             "failed": failed_accused == a.pk,
+            "on_file": services.check_on_file(actor=user, party=a.party, notify=False) if a.party else None,
+            "vehicles_on_record": _on_record(a),
+            "suspect_form": bound.get("suspect") if failed_accused == a.pk and "suspect" in bound else
+            SuspectRecordForm(prefix=f"suspect-{a.pk}"),
         })
     can_protect = Case.objects.visible_to(user, policy.Cap.PROTECTION_EDIT).filter(pk=case.pk).exists()
     court_cases = list(case.court_cases.prefetch_related("hearings__attendance__party__person"))
@@ -90,6 +95,12 @@ def _page(request, case: Case, status: int = 200, **bound):
                                                                initial={"occurred_on": today}),
         "summary": indicators.case_indicators(Case.objects.visible_to(user, policy.Cap.LEGAL_VIEW).filter(pk=case.pk)),
     }, status=status)
+
+
+def _on_record(accused) -> int | None:
+    """How many vehicles the suspect's record holds (the numbers themselves are not shown here)."""
+    record = getattr(accused.party.person, "suspect_record", None) if accused.party else None
+    return len(record.get_list("vehicles")) + len(record.get_list("bank_accounts")) if record else None
 
 
 def _next_hearing(court_case, today, case) -> dict | None:
@@ -383,3 +394,33 @@ def summary_pdf(request, public_id):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-{version}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def suspect_record(request, public_id):
+    """Add vehicles and bank accounts to the suspect behind an accused."""
+    accused = get_accused_for(request.user, public_id, policy.Cap.LEGAL_EDIT)
+    if accused.party is None:
+        raise Http404(_("Not found."))
+    form = SuspectRecordForm(request.POST, prefix=f"suspect-{accused.pk}")
+    if form.is_valid():
+        try:
+            services.add_to_suspect_record(actor=request.user, party=accused.party, vehicles=form.lines("vehicles"),
+                                           bank_accounts=form.lines("bank_accounts"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Suspect record updated."))
+            return redirect(f"/prosecution/cases/{accused.case.public_id}/#accused-{accused.code}")
+    return _page(request, accused.case, status=400, accused_pk=accused.pk, suspect=form)
+
+
+@login_required
+def network_page(request):
+    """Suspects linked by shared phones, vehicles, bank accounts or names, in the cases the user may see."""
+    from . import network
+
+    if not has_capability(request.user, policy.Cap.LEGAL_VIEW):
+        raise Http404(_("Not found."))
+    return render(request, "prosecution/network.html", {"groups": network.groups(network.visible_cases(request.user))})
