@@ -150,3 +150,17 @@ def get_measure_for(user, public_id, action: str = policy.Cap.LEGAL_VIEW):
     from safetynet.prosecution.models import ProtectionMeasure
 
     return _legal_record_for(ProtectionMeasure, user, public_id, action, _("No such protection measure."))
+
+
+def get_suspect_record_for(user, person: Person) -> dict:
+    """A suspect's vehicles and bank accounts for display: vault data like an identity, so the
+    same rule (identity.view on the person) and an AccessEvent first."""
+    from safetynet.prosecution.models import SuspectRecord
+
+    if not can_view_identity(user, person):
+        raise PermissionDenied(_("Your role does not allow you to see who this person is."))
+    row = SuspectRecord.objects.filter(person=person).first()
+    values = {f: row.get_list(f) for f in SuspectRecord.FIELDS} if row else {f: [] for f in SuspectRecord.FIELDS}
+    record_access(actor=user, person_code=person.code, fields=[f for f, v in values.items() if v],
+                  purpose="suspect record", agency=person.registering_agency)
+    return values

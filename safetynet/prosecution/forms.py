@@ -172,3 +172,22 @@ class SuspectRecordForm(forms.Form):
 
     def lines(self, name: str) -> list[str]:
         return [line for line in self.cleaned_data.get(name, "").splitlines() if line.strip()]
+
+
+class CompensationForm(forms.Form):
+    party = forms.ChoiceField(label=_("Victim"), choices=())
+    applied_on = forms.DateField(label=_("Applied on"), widget=DATE)
+    awarded_on = forms.DateField(label=_("Awarded on"), required=False, widget=DATE)
+    amount_awarded = forms.DecimalField(label=_("Amount awarded (₹)"), required=False, min_value=0,
+                                        max_digits=12, decimal_places=2)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        victims = CaseParty.objects.filter(case=case, role=CaseParty.Role.VICTIM).select_related("person") \
+            if case is not None else CaseParty.objects.none()
+        self.fields["party"].choices = [(str(p.pk), p.person.code) for p in victims]  # type: ignore[attr-defined]
+
+
+class AwardForm(forms.Form):
+    awarded_on = forms.DateField(label=_("Awarded on"), widget=DATE)
+    amount_awarded = forms.DecimalField(label=_("Amount (₹)"), min_value=0, max_digits=12, decimal_places=2)

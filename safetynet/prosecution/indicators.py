@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import Accused, CourtCase, Hearing, ProtectionMeasure, WitnessAttendance
+from .models import Accused, Compensation, CourtCase, Hearing, ProtectionMeasure, WitnessAttendance
 
 
 def rate(part: int | None, other: int | None) -> float | None:
@@ -131,6 +131,8 @@ def case_indicators(cases) -> dict:
     return {
         "cases": cases.count(),
         "protected": len(measures), "protected_testified": len(testified),
+        "compensation_applied": Compensation.objects.filter(case__in=cases).count(),
+        "compensation_awarded": Compensation.objects.filter(case__in=cases, amount_awarded__gt=0).count(),
         "chargesheeted": chargesheeted, "final_reports": final_reports,
         "chargesheeting_rate": chargesheeting_rate(chargesheeted, final_reports),
         "convicted": convicted, "acquitted": acquitted, "conviction_rate": conviction_rate(convicted, acquitted),

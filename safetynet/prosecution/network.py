@@ -1,7 +1,10 @@
 """The trafficking network as a graph (networkx): suspects, the phones, vehicles, bank
-accounts and names they share, and their cases — only what the user may see. Connected
-groups are ranked by how many suspects and cases they join; the picture is an SVG drawn
-here (no JavaScript, no tile server), with codes, never names."""
+accounts and names they share, their cases and the places of those cases — only what the user
+may see. Connected groups are ranked by how many suspects and cases they join; the picture is
+an SVG drawn here (no JavaScript, no tile server), with codes, never names.
+
+Places are drawn but do not connect a group: two cases in one district are not thereby one
+network (every case of a district would be), so groups are found without them."""
 
 from __future__ import annotations
 
@@ -29,10 +32,11 @@ def build_graph(cases) -> nx.Graph:
     """Suspects of ``cases`` (a visible queryset) with their cases and shared indicators."""
     graph = nx.Graph()
     parties = list(CaseParty.objects.filter(case__in=cases, role=CaseParty.Role.SUSPECT)
-                   .select_related("person", "case"))
+                   .select_related("person", "case", "case__jurisdiction"))
     for p in parties:
         graph.add_node(f"p{p.person_id}", kind="suspect", label=p.person.code)
-        graph.add_node(f"c{p.case_id}", kind="case", label=p.case.reference, public_id=str(p.case.public_id))
+        graph.add_node(f"c{p.case_id}", kind="case", label=p.case.reference, public_id=str(p.case.public_id),
+                       place=p.case.jurisdiction_id)
         graph.add_edge(f"p{p.person_id}", f"c{p.case_id}")
     persons = {p.person_id for p in parties}
     by_digest: dict[tuple[str, str], set[int]] = {}
@@ -62,9 +66,23 @@ def groups(cases, limit: int = 20) -> list[Group]:
                 shared[d["kind"]] = shared.get(d["kind"], 0) + 1
         if len(suspects) < 2:
             continue  # a lone suspect is not a network
-        found.append(Group(suspects, case_nodes, shared, _svg(sub)))
+        found.append(Group(suspects, case_nodes, shared, _svg(_with_places(sub))))
     found.sort(key=lambda g: (-len(g.suspects), -len(g.cases), g.suspects))
     return found[:limit]
+
+
+def _with_places(sub: nx.Graph) -> nx.Graph:
+    """The group's picture also shows where its cases are (one node per place)."""
+    from safetynet.agencies.models import Jurisdiction
+
+    drawn = nx.Graph(sub)
+    places = {d["place"] for _n, d in sub.nodes(data=True) if d["kind"] == "case"}
+    names = dict(Jurisdiction.objects.filter(pk__in=places).values_list("pk", "name"))
+    for node, d in list(sub.nodes(data=True)):
+        if d["kind"] == "case":
+            drawn.add_node(f"j{d['place']}", kind="place", label=names.get(d["place"], ""))
+            drawn.add_edge(node, f"j{d['place']}")
+    return drawn
 
 
 def _svg(sub: nx.Graph, size: int = 320) -> str:
@@ -88,6 +106,10 @@ def _svg(sub: nx.Graph, size: int = 320) -> str:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#cf222e"><title>{label}</title></circle>'
                          f'<text x="{x:.1f}" y="{y + 20:.1f}" font-size="8" text-anchor="middle">'
                          f'{label[-6:]}</text>')
+        elif d["kind"] == "place":
+            parts.append(f'<polygon points="{x:.1f},{y - 10:.1f} {x + 10:.1f},{y + 8:.1f} {x - 10:.1f},{y + 8:.1f}" '
+                         f'fill="#1a7f37"><title>{label}</title></polygon><text x="{x:.1f}" y="{y + 20:.1f}" '
+                         f'font-size="8" text-anchor="middle">{label[:18]}</text>')
         elif d["kind"] == "case":
             parts.append(f'<rect x="{x - 9:.1f}" y="{y - 9:.1f}" width="18" height="18" fill="#0969da">'
                          f'<title>{label}</title></rect><text x="{x:.1f}" y="{y + 21:.1f}" font-size="8" '

@@ -424,6 +424,35 @@ def record_compensation(*, actor, case: Case, party: CaseParty, applied_on: date
     return row
 
 
+def award_compensation(*, actor, compensation: Compensation, awarded_on: datetime.date, amount_awarded,
+                       today: datetime.date | None = None) -> Compensation:
+    """Record the award on an application made earlier (once: a second award is refused)."""
+    case = compensation.case
+    _check(actor, case, policy.Cap.COURT_EDIT)
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if compensation.awarded_on is not None:
+        errors["awarded_on"] = [_("The award is already recorded.")]
+    if awarded_on < compensation.applied_on:
+        errors["awarded_on"] = [_("The award cannot be before the application.")]
+    _not_future(awarded_on, "awarded_on", today, errors)
+    if amount_awarded is None or amount_awarded < 0:
+        errors["amount_awarded"] = [_("Give the amount awarded (0 if refused).")]
+    _raise(errors)
+    with transaction.atomic():
+        # Conditional update: two people recording the award at once cannot both succeed.
+        updated = Compensation.objects.filter(pk=compensation.pk, awarded_on__isnull=True).update(
+            awarded_on=awarded_on, amount_awarded=amount_awarded, updated_at=timezone.now())
+        if updated != 1:
+            raise ValidationError({"awarded_on": [_("The award is already recorded.")]})
+        compensation.awarded_on, compensation.amount_awarded = awarded_on, amount_awarded
+        record(actor=actor, action="compensation.award", obj=compensation,
+               agency=_agency(actor, case, policy.Cap.COURT_EDIT),
+               changes={"case": case.reference, "person": compensation.party.person.code,
+                        "awarded": str(amount_awarded), "on": awarded_on.isoformat()})
+    return compensation
+
+
 # --------------------------------------------------------------------------- deadlines
 
 

@@ -20,6 +20,7 @@ from safetynet.access.lookups import (
     get_hearing_for,
     get_legal_case_for,
     get_measure_for,
+    get_suspect_record_for,
 )
 from safetynet.access.querysets import has_capability
 from safetynet.cases.models import Case
@@ -31,6 +32,8 @@ from . import indicators, services
 from .forms import (
     AccusedForm,
     ArrestForm,
+    AwardForm,
+    CompensationForm,
     CourtCaseForm,
     CustodyForm,
     EndMeasureForm,
@@ -54,6 +57,7 @@ def _page(request, case: Case, status: int = 200, **bound):
     can_court = Case.objects.visible_to(user, policy.Cap.COURT_EDIT).filter(pk=case.pk).exists()
     accused = list(case.accused.select_related("party__person"))
     failed_accused = bound.pop("accused_pk", None)
+    revealed = bound.pop("revealed", {})
     rows = []
     for a in accused:
         left = a.days_left(today)
@@ -71,7 +75,7 @@ def _page(request, case: Case, status: int = 200, **bound):
                 initial={"version": a.version, "verdict_on": today}, prefix=f"verdict-{a.pk}"),
             "failed": failed_accused == a.pk,
             "on_file": services.check_on_file(actor=user, party=a.party, notify=False) if a.party else None,
-            "vehicles_on_record": _on_record(a),
+            "vehicles_on_record": _on_record(a), "revealed": revealed.get(a.pk),
             "suspect_form": bound.get("suspect") if failed_accused == a.pk and "suspect" in bound else
             SuspectRecordForm(prefix=f"suspect-{a.pk}"),
         })
@@ -88,6 +92,10 @@ def _page(request, case: Case, status: int = 200, **bound):
         "accused_form": bound.get("accused") or AccusedForm(case=case),
         "court_form": bound.get("court") or CourtCaseForm(initial={"filed_on": today}),
         "deadline_days": services.charge_sheet_days(case), "can_protect": can_protect,
+        "compensations": list(case.compensations.select_related("party__person")),
+        "compensation_form": bound.get("compensation") or CompensationForm(case=case, prefix="comp",
+                                                                           initial={"applied_on": today}),
+        "award_form": AwardForm(prefix="award", initial={"awarded_on": today}),
         "protection": services.protection_needs(case, today),
         "risk_form": bound.get("risk") or RiskForm(case=case, prefix="risk", initial={"assessed_on": today}),
         "measure_form": bound.get("measure") or MeasureForm(case=case, prefix="measure", initial={"starts_on": today}),
@@ -424,3 +432,55 @@ def network_page(request):
     if not has_capability(request.user, policy.Cap.LEGAL_VIEW):
         raise Http404(_("Not found."))
     return render(request, "prosecution/network.html", {"groups": network.groups(network.visible_cases(request.user))})
+
+
+@login_required
+@require_POST
+def add_compensation(request, public_id):
+    case = get_legal_case_for(request.user, public_id, policy.Cap.COURT_EDIT)
+    form = CompensationForm(request.POST, case=case, prefix="comp")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_compensation(actor=request.user, case=case, party=case.parties.get(pk=d["party"]),
+                                         applied_on=d["applied_on"], awarded_on=d["awarded_on"],
+                                         amount_awarded=d["amount_awarded"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Compensation recorded."))
+            return redirect(f"/prosecution/cases/{case.public_id}/#h-compensation")
+    return _page(request, case, status=400, compensation=form)
+
+
+@login_required
+@require_POST
+def award_compensation(request, public_id, compensation_id):
+    case = get_legal_case_for(request.user, public_id, policy.Cap.COURT_EDIT)
+    compensation = case.compensations.filter(pk=compensation_id).select_related("party__person").first()
+    if compensation is None:
+        raise Http404(_("Not found."))
+    form = AwardForm(request.POST, prefix="award")
+    if form.is_valid():
+        try:
+            services.award_compensation(actor=request.user, compensation=compensation,
+                                        awarded_on=form.cleaned_data["awarded_on"],
+                                        amount_awarded=form.cleaned_data["amount_awarded"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _page(request, case, status=400)
+        messages.success(request, _("Award recorded."))
+        return redirect(f"/prosecution/cases/{case.public_id}/#h-compensation")
+    messages.error(request, _("Give the date and the amount awarded."))
+    return _page(request, case, status=400)
+
+
+@login_required
+@require_POST
+def reveal_suspect_record(request, public_id):
+    """Show a suspect's vehicles and bank accounts on the legal file (logged like an identity)."""
+    accused = get_accused_for(request.user, public_id)
+    if accused.party is None:
+        raise Http404(_("Not found."))
+    values = get_suspect_record_for(request.user, accused.party.person)
+    return _page(request, accused.case, revealed={accused.pk: values})

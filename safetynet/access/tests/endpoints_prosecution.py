@@ -147,4 +147,17 @@ ENDPOINTS: list[Endpoint] = [
                              f"suspect-{c.legal()['a1'].pk}-bank_accounts": ""},
              allowed=Expect("ahtu_n24p", 302, location=FILE),
              denied=(*OUTSIDE_404, Expect("prosecutor", 403, why="prosecutors do not keep suspect records"))),
+    Endpoint("prosecution:add_compensation", "POST", PAGE, _case("prosecution:add_compensation"), setup=_setup_team,
+             data=lambda c: {"comp-party": c.case.parties.get(role="victim").pk, "comp-applied_on": _ago(3)},
+             allowed=Expect("prosecutor", 302, location=FILE),
+             denied=(*OUTSIDE_404, Expect("police_bongaon", 404))),
+    Endpoint("prosecution:award_compensation", "POST", PAGE, lambda c: reverse(
+        "prosecution:award_compensation", args=[c.case.public_id, c.compensation().pk]), setup=_setup_team,
+             data=lambda c: {"award-awarded_on": _ago(1), "award-amount_awarded": "50000"},
+             allowed=Expect("prosecutor", 302, location=FILE),
+             denied=(*OUTSIDE_404, Expect("police_bongaon", 404))),
+    Endpoint("prosecution:reveal_suspect_record", "POST", PAGE, _accused("prosecution:reveal_suspect_record"),
+             setup=lambda c: (c.prosecutor_on_team(), c.suspect_vehicle()),
+             allowed=Expect("ahtu_n24p", 200, contains=("WB 74 AB 1234", "logged")),
+             denied=(*OUTSIDE_404, Expect("police_bongaon", 404))),
 ]

@@ -361,6 +361,25 @@ class Ctx:
             self._legal = {"a1": a1, "a2": a2, "a3": a3, "court": court, "hearing": hearing}
         return self._legal
 
+    def suspect_vehicle(self):
+        from safetynet.prosecution.services import add_to_suspect_record
+
+        add_to_suspect_record(actor=self.users["ahtu_n24p"], party=self.legal()["a1"].party,
+                              vehicles=["WB 74 AB 1234"], bank_accounts=[])
+
+    def compensation(self):
+        if not hasattr(self, "_compensation"):
+            import datetime
+
+            from django.utils import timezone
+
+            from safetynet.prosecution.services import record_compensation
+
+            self._compensation = record_compensation(
+                actor=self.users["ahtu_n24p"], case=self.case, party=self.case.parties.get(role="victim"),
+                applied_on=timezone.localdate() - datetime.timedelta(days=5))
+        return self._compensation
+
     def protection_measure(self):
         if not hasattr(self, "_measure"):
             from django.utils import timezone
@@ -441,7 +460,7 @@ class Ctx:
 def _secrets(ctx: Ctx) -> list[str]:
     """Nothing of the record may appear in a refusal."""
     return [ctx.values[k] for k in ("case_ref", "case_title", "victim_code", "victim_name", "victim_native",
-                                    "note_body", "tip_text", "reporter_phone")]
+                                    "note_body", "tip_text", "reporter_phone")] + ["WB 74 AB 1234"]
 
 
 def _client(persona: str | None, auth: str, users, client_for) -> Client:

@@ -117,3 +117,32 @@ def test_protected_witnesses_who_testified(users, in_court):
     found = indicators.case_indicators(Case.objects.filter(pk=in_court.pk))
     # Both were protected at some time; only the victim was protected on the day she testified.
     assert (found["protected"], found["protected_testified"]) == (2, 1)
+
+
+def test_victim_compensation_applied_then_awarded_once(users, in_court, client_for):
+    prosecutor = users["prosecutor"]
+    victim = CaseParty.objects.get(case=in_court, role="victim")
+    suspect = CaseParty.objects.get(case=in_court, role="suspect")
+    with pytest.raises(ValidationError):  # compensation is for victims
+        services.record_compensation(actor=prosecutor, case=in_court, party=suspect, applied_on=day(5), today=TODAY)
+    with pytest.raises(ValidationError):  # an amount without a date
+        services.record_compensation(actor=prosecutor, case=in_court, party=victim, applied_on=day(5),
+                                     amount_awarded=50000, today=TODAY)
+    application = services.record_compensation(actor=prosecutor, case=in_court, party=victim, applied_on=day(5),
+                                               today=TODAY)
+    with pytest.raises(ValidationError):  # awarded before it was asked for
+        services.award_compensation(actor=prosecutor, compensation=application, awarded_on=day(6),
+                                    amount_awarded=50000, today=TODAY)
+    services.award_compensation(actor=prosecutor, compensation=application, awarded_on=day(1), amount_awarded=50000,
+                                today=TODAY)
+    stale = type(application).objects.get(pk=application.pk)
+    stale.awarded_on = None  # a second screen that still shows it pending
+    with pytest.raises(ValidationError):
+        services.award_compensation(actor=prosecutor, compensation=stale, awarded_on=day(0), amount_awarded=1,
+                                    today=TODAY)
+    application.refresh_from_db()
+    assert application.amount_awarded == 50000 and application.awarded_on == day(1)
+    found = indicators.case_indicators(Case.objects.filter(pk=in_court.pk))
+    assert (found["compensation_applied"], found["compensation_awarded"]) == (1, 1)
+    page = client_for("prosecutor").get(f"/prosecution/cases/{in_court.public_id}/").content.decode()
+    assert "Victim compensation" in page and "50000" in page

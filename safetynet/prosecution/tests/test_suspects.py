@@ -94,9 +94,30 @@ def test_vehicles_and_bank_accounts_link_suspects_and_the_network_groups_them(us
     assert sorted(group.suspects) == sorted([first.person.code, driver.person.code, third.person.code])
     assert sorted(ref for ref, _id in group.cases) == sorted([n24p_case.reference, second_case.reference])
     assert group.shared == {"vehicle": 1, "bank": 1} and group.svg.startswith("<svg")
+    assert group.svg.count("<polygon") == 2 and "Petrapole border sector" in group.svg  # the cases' places
     page = signed_in(officer).get("/prosecution/network/").content.decode()
     assert "3 suspects" in page and first.person.code in page and "Md. Rafiq" not in page
     # Another district sees none of it; NGOs have no network page.
     assert network.groups(network.visible_cases(users["ahtu_kish"])) == []
     assert signed_in(users["ngo_n24p"]).get("/prosecution/network/").status_code == 404
     assert a1.code == "A1"
+
+
+def test_a_suspects_vehicles_are_shown_only_on_request_and_logged(users, n24p_case):
+    from safetynet.audit.models import AccessEvent
+
+    officer = users["ahtu_n24p"]
+    party = CaseParty.objects.get(case=n24p_case, role="suspect")
+    accused = services.add_accused(actor=officer, case=n24p_case, party=party)
+    services.add_to_suspect_record(actor=officer, party=party, vehicles=["WB 74 AB 1234"],
+                                   bank_accounts=["SBI 30012345678"])
+    client = signed_in(officer)
+    page = client.get(f"/prosecution/cases/{n24p_case.public_id}/").content.decode()
+    assert "WB 74 AB 1234" not in page and "Show the vehicles and bank accounts of A1" in page
+    shown = client.post(f"/prosecution/accused/{accused.public_id}/suspect/show/").content.decode()
+    assert "WB 74 AB 1234" in shown and "SBI 30012345678" in shown
+    event = AccessEvent.objects.get(purpose="suspect record")
+    assert event.person_code == party.person.code and event.fields == ["bank_accounts", "vehicles"]
+    # A colleague elsewhere cannot even find the accused.
+    assert signed_in(users["ahtu_kish"]).post(
+        f"/prosecution/accused/{accused.public_id}/suspect/show/").status_code == 404

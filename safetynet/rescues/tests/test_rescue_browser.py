@@ -1,8 +1,9 @@
-"""The rescue in Chromium: the AHTU officer requests an operation, writes the plan, builds a
-team the SOP check accepts, records the outcome (a child and a woman rescued, a suspect
-arrested), sees the CWC clock start, and carries on in the case's legal file with the FIR
-and the arrest (the court part of the path is in prosecution/tests/test_legal_browser.py).
-A colleague not on the team sees that the operation exists but not its plan. Screenshots 70-…"""
+"""The whole path in Chromium: the AHTU officer requests an operation, writes the plan, builds
+a team the SOP check accepts, records the outcome (a child and a woman rescued, a suspect
+arrested) and sees the CWC clock start; in the case's legal file, the FIR, the arrest and the
+charge sheet; then the prosecutor takes it to court: the court case, a hearing, the verdict.
+A colleague not on the team sees that the operation exists but not its plan. Screenshots 70-…
+(prosecution/tests/test_legal_browser.py goes through the legal file's refusals in detail)."""
 
 from __future__ import annotations
 
@@ -120,3 +121,40 @@ def test_plan_rescue_outcome_then_fir(base, browser):
     page.wait_for_load_state()
     assert "90 days left" in page.locator("#accused-A1").inner_text()
     shot(page, "74-legal-file-after-rescue")
+    page.get_by_text("Update A1").click()
+    page.fill(f"#id_report-{a1.pk}-report_on", timezone.localdate().isoformat())
+    page.get_by_role("button", name="File report").click()
+    page.wait_for_load_state()
+    assert "Charge sheet" in page.locator("#accused-A1").inner_text()
+
+    # The prosecutor, put on the case team by the AHTU head, takes it to court.
+    from safetynet.accounts.models import User
+    from safetynet.cases.services import add_team_member
+
+    add_team_member(actor=User.objects.get(username="head.n24p"), case=rescue.case,
+                    user=User.objects.get(username="prosecutor.n24p"))
+    court = browser.new_context(**PHONE).new_page()
+    sign_in(court, base, "prosecutor.n24p", f"/prosecution/cases/{rescue.case.public_id}/")
+    court.get_by_text("Record the court case").click()
+    court.fill("#id_court", "Special Court (POCSO), Barasat")
+    court.fill("#id_number", "SC 88/2026")
+    court.fill("#id_filed_on", timezone.localdate().isoformat())
+    court.get_by_role("button", name="Record court case").click()
+    court.wait_for_load_state()
+    court_case = rescue.case.court_cases.get()
+    court.get_by_text("Record a hearing").click()
+    court.fill(f"#id_hearing-{court_case.pk}-held_on", timezone.localdate().isoformat())
+    court.select_option(f"#id_hearing-{court_case.pk}-outcome", label="Evidence recorded")
+    victim = rescue.case.parties.filter(role="victim").order_by("id").first()
+    court.check(f"#id_hearing-{court_case.pk}-summoned_{victim.pk}")
+    court.check(f"#id_hearing-{court_case.pk}-attended_{victim.pk}")
+    court.get_by_role("button", name="Record hearing").click()
+    court.wait_for_load_state()
+    court.get_by_text("Update A1").click()
+    court.select_option(f"#id_verdict-{a1.pk}-verdict", label="Convicted")
+    court.fill(f"#id_verdict-{a1.pk}-verdict_on", timezone.localdate().isoformat())
+    court.fill(f"#id_verdict-{a1.pk}-sentence", "10 years' rigorous imprisonment")
+    court.get_by_role("button", name="Record verdict").click()
+    court.wait_for_load_state()
+    assert "Convicted" in court.locator("#accused-A1").inner_text()
+    shot(court, "75-phone-verdict-after-rescue")
