@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from django.utils.html import escape
+from django.utils.translation import pgettext_lazy
 
 from safetynet.cases.models import Case, CaseParty
 
 from .models import SuspectIndicator
 
-KIND_LABEL = {"phone": "tel", "vehicle": "veh", "bank": "acct", "name": "name"}
+# Short labels inside the small circles of the picture.
+KIND_LABEL = {"phone": pgettext_lazy("network node", "tel"), "vehicle": pgettext_lazy("network node", "veh"),
+              "bank": pgettext_lazy("network node", "acct"), "name": pgettext_lazy("network node", "name")}
 
 
 @dataclass
@@ -47,7 +50,7 @@ def build_graph(cases) -> nx.Graph:
         if len(people) < 2:
             continue  # only what links two suspects is drawn
         node = f"i{n}"
-        graph.add_node(node, kind=kind, label=KIND_LABEL.get(kind, kind))
+        graph.add_node(node, kind=kind, label=str(KIND_LABEL.get(kind, kind)))
         for person_id in people:
             graph.add_edge(node, f"p{person_id}")
     return graph

@@ -754,10 +754,13 @@ def check_on_file(*, actor, party: CaseParty, notify: bool = True) -> OnFile:
     the actor may see are shown; for the others, their owners are told (once per pair of
     people) that a suspect elsewhere shares something with one of theirs — nothing about
     the case or who entered it."""
-    visible_cases = set(Case.objects.visible_to(actor, policy.Cap.LEGAL_VIEW).values_list("pk", flat=True))
+    links = suspect_links(party.person)
+    # Only the linked cases are checked, not every case the actor may see (a state unit sees many).
+    visible_cases = set(Case.objects.visible_to(actor, policy.Cap.LEGAL_VIEW).filter(
+        pk__in={link.other.case_id for link in links}).values_list("pk", flat=True))
     visible: list[Link] = []
     hidden: list[Link] = []
-    for link in suspect_links(party.person):
+    for link in links:
         if link.other.case_id == party.case_id:
             continue
         (visible if link.other.case_id in visible_cases else hidden).append(link)

@@ -13,9 +13,16 @@ from safetynet.people import vault
 
 class RescueQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "rescue.view"):
+        """The agency's records (access.querysets.agency_records_visible_to); and, to be read,
+        every operation the user is on the team of — an NGO representative on a raid has no
+        rescue.view of their own but must read its plan."""
         from safetynet.access.querysets import agency_records_visible_to
 
-        return agency_records_visible_to(self, user, action)
+        by_agency = agency_records_visible_to(self, user, action)
+        if action != "rescue.view" or not getattr(user, "is_authenticated", False):
+            return by_agency
+        on_team = RescueTeamMember.objects.filter(user_id=user.pk).values("rescue_id")
+        return self.filter(models.Q(pk__in=by_agency.values("pk")) | models.Q(pk__in=on_team))
 
 
 class RescueOperation(VersionedModel):

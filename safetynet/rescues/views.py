@@ -174,8 +174,12 @@ def remove_member(request, public_id, member_id):
 @require_POST
 def mark_ready(request, public_id):
     rescue = _team_rescue(request, public_id)
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, _("This page is out of date: reload it and try again."))
+        return _detail(request, rescue, status=400)
     try:
-        services.mark_ready(actor=request.user, rescue=rescue, expected_version=int(request.POST.get("version", 0)))
+        services.mark_ready(actor=request.user, rescue=rescue, expected_version=int(version))
     except (StaleEdit, ValidationError) as exc:
         for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
             messages.error(request, message)

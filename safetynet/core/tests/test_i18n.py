@@ -17,9 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def parse_po(path: Path) -> dict[str, list[str]]:
-    """msgid -> msgstr forms, from the .po text (header excluded)."""
+    """msgid -> msgstr forms, from the .po text (header excluded). An entry with a context
+    (pgettext) is keyed "context\x04msgid", as gettext stores it in the .mo file."""
     entries: dict[str, list[str]] = {}
     msgid, forms, current, fuzzy = None, [], None, False
+    context = ""
     text = path.read_text()
 
     def unquote(line: str) -> str:
@@ -27,8 +29,10 @@ def parse_po(path: Path) -> dict[str, list[str]]:
             "latin-1").decode("utf-8")
 
     def flush():
+        nonlocal context
         if msgid:  # the header has an empty msgid
-            entries[msgid] = ["FUZZY"] if fuzzy else forms
+            entries[f"{context}\x04{msgid}" if context else msgid] = ["FUZZY"] if fuzzy else forms
+        context = ""
     for raw in text.splitlines() + [""]:
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
@@ -41,8 +45,10 @@ def parse_po(path: Path) -> dict[str, list[str]]:
                 fuzzy = fuzzy if msgid is None and forms == [] else False
             msgid, forms, current = unquote(line), [], "id"
         elif line.startswith("msgctxt"):
+            was_fuzzy = fuzzy and msgid is None
             flush()
-            msgid, forms, current, fuzzy = None, [], "ctx", False
+            msgid, forms, current, fuzzy = None, [], "ctx", was_fuzzy
+            context = unquote(line)
         elif line.startswith("msgid_plural"):
             current = "plural"
         elif line.startswith("msgstr"):

@@ -58,6 +58,11 @@ def test_the_plan_is_visible_only_to_the_team_until_the_end(users, rescue):
     # The NGO caseworker put on the team reads the plan; after the operation, the unit does too.
     rescue = _ready_team(users, rescue)
     assert services.can_see_plan(users["ngo_n24p"], rescue)
+    ngo_page = signed_in(users["ngo_n24p"]).get(f"/rescues/{rescue.public_id}/")
+    assert ngo_page.status_code == 200 and TARGET in ngo_page.content.decode()
+    assert "Save plan" not in ngo_page.content.decode()  # on the team to read it, not to plan
+    ready = signed_in(users["ahtu_n24p"]).post(f"/rescues/{rescue.public_id}/ready/", {"version": "x"})
+    assert ready.status_code == 400 and "out of date" in ready.content.decode()
     services.record_outcome(actor=users["ahtu_n24p"], rescue=rescue, expected_version=rescue.version,
                             ended_at=timezone.now(), rescued=[], suspects=[])
     assert TARGET in head.get(f"/rescues/{rescue.public_id}/").content.decode()
