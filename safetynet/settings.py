@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "safetynet.rescues",
     "safetynet.missing",
     "safetynet.prosecution",
+    "safetynet.care",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -164,3 +164,37 @@ def get_suspect_record_for(user, person: Person) -> dict:
     record_access(actor=user, person_code=person.code, fields=[f for f, v in values.items() if v],
                   purpose="suspect record", agency=person.registering_agency)
     return values
+
+
+def get_survivor_for(user, public_id, action: str = policy.Cap.CARE_VIEW):
+    """A survivor's care record: 404 when missing or outside the user's reach (care.view),
+    403 when visible but the role may not do ``action`` on it."""
+    from safetynet.care.models import Survivor
+
+    survivor = Survivor.objects.visible_to(user, policy.Cap.CARE_VIEW).select_related(
+        "person", "person__jurisdiction", "owning_agency", "jurisdiction", "recruited_from", "case").filter(
+        public_id=public_id).first()
+    if survivor is None:
+        raise Http404(_("No such survivor record."))
+    if action != policy.Cap.CARE_VIEW and not Survivor.objects.visible_to(user, action).filter(
+            pk=survivor.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this for this survivor."))
+    return survivor
+
+
+def get_care_record_for(user, model, public_id, action: str, survivor_path: str = "survivor"):
+    """A record inside a care file (a consent, a placement, a repatriation step, a follow-up):
+    found only through a survivor the user may see; 404 otherwise."""
+    from safetynet.care.models import Survivor
+
+    visible = Survivor.objects.visible_to(user, policy.Cap.CARE_VIEW).values("pk")
+    obj = model.objects.filter(**{f"{survivor_path}__in": visible}, public_id=public_id).first()
+    if obj is None:
+        raise Http404(_("No such record."))
+    survivor = obj
+    for part in survivor_path.split("__"):
+        survivor = getattr(survivor, part)
+    if action != policy.Cap.CARE_VIEW and not Survivor.objects.visible_to(user, action).filter(
+            pk=survivor.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this for this survivor."))
+    return obj

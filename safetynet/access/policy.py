@@ -67,6 +67,12 @@ class Cap(models.TextChoices):
     LEGAL_EDIT = "legal.edit", _("Record FIRs, arrests and police reports")
     COURT_EDIT = "court.edit", _("Record court cases, hearings, witness attendance and verdicts")
     PROTECTION_EDIT = "protection.edit", _("Assess risk to victims and witnesses and record their protection")
+    CARE_VIEW = "care.view", _("See survivors' care records (not counselling notes)")
+    CARE_EDIT = "care.edit", _("Register survivors; record consent, care plans, home studies, repatriation, follow-ups")
+    CARE_SERVICE = "care.service", _("Record services delivered to a survivor")
+    SHELTER_MANAGE = "shelter.manage", _("Place survivors in shelters, transfer them and record their exit")
+    CLINICAL_NOTES = "care.clinical", _("Write and read counselling notes of the survivors one counsels")
+    CWC_DECIDE = "cwc.decide", _("Record CWC productions and orders for children")
 
 
 C = Cap
@@ -84,6 +90,10 @@ _LEGAL_COURT = {C.LEGAL_VIEW, C.COURT_EDIT, C.PROTECTION_EDIT}
 # Tips: the agencies a tip is routed to triage it; the reporter's contact is identity data.
 _TRIAGE = {C.TIP_TRIAGE, C.TIP_VIEW_REPORTER}
 
+# Survivor care: the NGO caseworker runs the record; the shelter places and serves; the
+# counsellor alone writes (and reads) counselling notes; the CWC decides for children.
+_CARE_CASEWORKER = {C.CARE_VIEW, C.CARE_EDIT, C.CARE_SERVICE, C.SHELTER_MANAGE, C.IDENTITY_EDIT, C.IDENTITY_ERASE}
+
 # role -> capabilities. Read across a row: everything that role can ever do.
 MATRIX: dict[str, frozenset[str]] = {
     Role.COMMUNITY_REPORTER: frozenset({C.TIP_SUBMIT}),
@@ -97,10 +107,10 @@ MATRIX: dict[str, frozenset[str]] = {
         {C.CASE_VIEW, C.CASE_CREATE, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW,
          C.IDENTITY_EDIT, C.RESCUE_VIEW, C.MISSING_VIEW} | _TRIAGE
     ),
-    Role.NGO_CASEWORKER: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW}),
-    Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
-    Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW}),
-    Role.CWC_MEMBER: frozenset({C.CASE_VIEW, C.PERSON_VIEW, C.IDENTITY_VIEW}),
+    Role.NGO_CASEWORKER: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW} | _CARE_CASEWORKER),
+    Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.SHELTER_MANAGE}),
+    Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.CLINICAL_NOTES}),
+    Role.CWC_MEMBER: frozenset({C.CASE_VIEW, C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CWC_DECIDE}),
     Role.PROSECUTOR: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW} | _LEGAL_COURT),
     Role.ME_OFFICER: frozenset({C.STATS_VIEW}),
     Role.RESEARCHER: frozenset({C.STATS_VIEW}),

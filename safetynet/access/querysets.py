@@ -107,7 +107,50 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
         # becomes a per-row subplan once it no longer fits work_mem (a million persons took
         # minutes); a correlated EXISTS probes the (person_id) index per row instead.
         q |= Q(Exists(parties.filter(person_id=OuterRef("pk"))))
+    # Through care: a shelter or a sharing agency learns who the survivors it serves are.
+    carers = [m for m in memberships if policy.role_has(m.role, policy.Cap.CARE_VIEW)]
+    if carers:
+        from safetynet.care.models import Survivor
+
+        q |= Q(Exists(Survivor.objects.filter(_survivor_q(user, carers), person_id=OuterRef("pk"))))
     return qs.filter(q)
+
+
+CHILD_OR_UNKNOWN = ("0-11", "12-17", "unknown")
+
+
+def _survivor_q(user, memberships: list) -> Q:
+    from safetynet.care.models import CareAssignment, CareShare, CWCOrder, Placement
+
+    q = Q(pk__in=[])
+    agency_ids = []
+    for m in memberships:
+        scope = policy.SCOPE.get(m.role, "none")
+        if scope == "jurisdiction":
+            # The district's CWC: the children (and those whose age is not yet determined) of
+            # its area, and anyone it has made an order for.
+            q |= Q(jurisdiction__path__startswith=m.agency.jurisdiction.path,
+                   person__age_band__in=CHILD_OR_UNKNOWN)
+            q |= Q(pk__in=CWCOrder.objects.filter(cwc_id=m.agency_id).values("survivor_id"))
+        elif scope == "agency":
+            agency_ids.append(m.agency_id)
+    if agency_ids:
+        q |= Q(owning_agency_id__in=agency_ids)
+        q |= Q(pk__in=Placement.objects.filter(shelter__agency_id__in=agency_ids, ended_on=None)
+               .values("survivor_id"))
+        q |= Q(pk__in=CareShare.objects.filter(agency_id__in=agency_ids, ended_on=None).values("survivor_id"))
+        q |= Q(pk__in=CareAssignment.objects.filter(user_id=user.pk, active=True).values("survivor_id"))
+    return q
+
+
+def survivors_visible_to(qs: QuerySet, user, action: str = "care.view") -> QuerySet:
+    """Care records: the NGO that runs the record, the shelter where the survivor lives now,
+    agencies the survivor agreed to share with (or a CWC order or an audited override named),
+    the users assigned to the survivor, and the district's CWC for children."""
+    memberships = memberships_with(user, action)
+    if not memberships:
+        return qs.none()
+    return qs.filter(_survivor_q(user, memberships))
 
 
 def _age_limit(role: str, limited_action: bool) -> Q:

@@ -55,6 +55,7 @@ AGENCIES = [
     ("NGO-N24P", "Nari Suraksha Samiti, Barasat", Agency.Type.NGO, "IN-WB-N24P"),
     ("NGO-KISH", "Seemanchal Jan Vikas Kendra, Kishanganj", Agency.Type.NGO, "IN-BR-KISH"),
     ("SH-KOLK", "Ujjawala Shelter Home, Kolkata", Agency.Type.SHELTER, "IN-WB-KOLK"),
+    ("SH-N24P", "Snehalaya Shelter Home, Barasat", Agency.Type.SHELTER, "IN-WB-N24P"),
     ("CWC-N24P", "Child Welfare Committee, North 24 Parganas", Agency.Type.CWC, "IN-WB-N24P"),
     ("PP-N24P", "Public Prosecutor, Barasat", Agency.Type.PROSECUTION, "IN-WB-N24P"),
     ("CT-N24P", "Special Court (ITPA), Barasat", Agency.Type.COURT, "IN-WB-N24P"),
@@ -65,6 +66,9 @@ AGENCIES = [
     ("BGB-JASH", "BGB Benapole (Jashore)", Agency.Type.BORDER_COUNTERPART, "BD-KHL-JASH"),
     ("NP-JHAP", "Nepal Police, Jhapa", Agency.Type.BORDER_COUNTERPART, "NP-P1-JHAP"),
 ]
+
+# shelter -> beds, who it serves (care.ShelterHome)
+SHELTER_BEDS = {"SH-KOLK": (40, "women_children"), "SH-N24P": (12, "girls")}
 
 # username, first name, role, agency code
 USERS = [
@@ -124,6 +128,10 @@ def seed_agencies(result: SeedResult) -> dict[str, Agency]:
             record(actor=None, action="agency.save", obj=agency, agency=agency, changes={"seed": "demo"})
             result.agencies += 1
         agencies[code] = agency
+    from safetynet.care.models import ShelterHome
+
+    for code, (beds, serves) in SHELTER_BEDS.items():
+        ShelterHome.objects.get_or_create(agency=agencies[code], defaults={"capacity": beds, "serves": serves})
     return agencies
 
 

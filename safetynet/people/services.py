@@ -49,8 +49,10 @@ def _validate_identity(identity: dict) -> dict:
 
 def register_person(*, actor, jurisdiction, sex: str = "unknown", age_band: str = "unknown",
                     nationality: str = "unknown", identity: dict | None = None, agency=None,
-                    photo: tuple[bytes, str] | None = None) -> Person:
-    membership = acting_membership(actor, policy.Cap.CASE_ADD_PARTY, agency)
+                    photo: tuple[bytes, str] | None = None, capability: str = policy.Cap.CASE_ADD_PARTY) -> Person:
+    """A new pseudonymous person (and their identity, encrypted). ``capability``: the right the
+    registration rests on — adding a party to a case, or registering a survivor for care."""
+    membership = acting_membership(actor, capability, agency)
     if identity:
         acting_membership(actor, policy.Cap.IDENTITY_EDIT, membership.agency)
         _validate_identity(identity)
@@ -121,6 +123,11 @@ def erase_identity(*, actor, person: Person, reason: str) -> IdentityTombstone:
         raise ValidationError(_("Choose the reason for erasure."))
     if person.identity_erased_at:
         raise ValidationError(_("This identity was already erased."))
+    from safetynet.prosecution.services import erasure_blockers
+
+    blockers = erasure_blockers(person)
+    if blockers:
+        raise ValidationError(blockers)
     with transaction.atomic():
         ident = PersonIdentity.objects.filter(person=person).first()
         fields = ident.filled_fields() if ident else []

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from safetynet.agencies.models import Agency
 from safetynet.cases.models import CaseParty
+from safetynet.core.forms import DATE, VersionedForm
 
 from .models import Accused, Hearing, LawSection, ProtectionIncident, ProtectionMeasure, RiskAssessment
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def section_choices() -> list:
@@ -53,10 +52,6 @@ class AccusedForm(forms.Form):
             if case is not None else CaseParty.objects.none()
         self.fields["party"].choices = [("", _("— not yet linked —"))] + [  # type: ignore[attr-defined]
             (str(p.pk), p.person.code) for p in suspects]
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ArrestForm(VersionedForm):

@@ -818,3 +818,21 @@ def add_to_suspect_record(*, actor, party: CaseParty, vehicles: list[str], bank_
                         "bank_accounts_added": len(bank_accounts)})
     check_on_file(actor=actor, party=party)
     return row
+
+
+def erasure_blockers(person) -> list[str]:
+    """Why a person's identity may not be erased yet: a court case they are part of is still
+    open (an accused without a final verdict, or an appeal pending). The court must be able
+    to summon its witnesses and victims; erasure waits for the end of the trial."""
+    from safetynet.cases.models import CaseParty
+
+    case_ids = CaseParty.objects.filter(person=person).values("case_id")
+    reasons = []
+    for court_case in CourtCase.objects.filter(case_id__in=case_ids).select_related("case"):
+        undecided = court_case.case.accused.filter(
+            models.Q(report=Accused.Report.CHARGE_SHEET, verdict="") | ~models.Q(appeal=""))
+        if undecided.exists():
+            reasons.append(_("Court case %(number)s at %(court)s is still open (%(n)s accused without a final "
+                             "verdict). The identity can be erased when it ends.")
+                           % {"number": court_case.number, "court": court_case.court, "n": undecided.count()})
+    return reasons

@@ -6,16 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safetynet.core.forms import DATETIME, VersionedForm
 from safetynet.people.models import Person
 
 from .models import RescueTeamMember
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = {"rows": 3}
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PlanForm(VersionedForm):

@@ -118,9 +118,13 @@ class RescueTeamMember(models.Model):
 
 class ChildProduction(models.Model):
     """A rescued child must be produced before the Child Welfare Committee within 24 hours
-    (JJ Act 2015 s.31). Opened by the rescue outcome; closed when the production is recorded."""
+    (JJ Act 2015 s.31). Opened by the rescue outcome (or when a child who came forward is
+    registered for care); closed when the production is recorded; escalated when missed
+    (care.services.escalate_productions)."""
 
-    rescue = models.ForeignKey(RescueOperation, on_delete=models.PROTECT, related_name="productions")
+    # Empty for a child who came forward on their own (care.services.register_survivor).
+    rescue = models.ForeignKey(RescueOperation, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="productions")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cwc_productions")
     rescued_at = models.DateTimeField()
     due_at = models.DateTimeField()

@@ -269,7 +269,8 @@ def _alert_cwc(rescue: RescueOperation, children: list[ChildProduction]) -> None
 def record_production(*, actor, production: ChildProduction, produced_at: datetime.datetime,
                       now: datetime.datetime | None = None) -> ChildProduction:
     rescue = production.rescue
-    if not RescueOperation.objects.visible_to(actor, policy.Cap.RESCUE_PLAN).filter(pk=rescue.pk).exists():
+    if rescue is None or not RescueOperation.objects.visible_to(actor, policy.Cap.RESCUE_PLAN).filter(
+            pk=rescue.pk).exists():  # a child who came forward is produced through the CWC's own page
         raise PermissionDenied(_("Your role does not allow this."))
     now = now or timezone.now()
     if produced_at < production.rescued_at:

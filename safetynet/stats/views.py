@@ -13,4 +13,10 @@ from .services import SMALL_CELL, platform_counts
 def stats_home(request):
     if not has_capability(request.user, policy.Cap.STATS_VIEW):
         raise Http404(_("Not found."))
-    return render(request, "stats/stats.html", {"stats": platform_counts(request.user), "small_cell": SMALL_CELL})
+    from safetynet.care.indicators import care_indicators
+    from safetynet.care.models import Survivor
+
+    # Counts only (suppressed like the rest of this page); stats.view reaches no record.
+    care = care_indicators(Survivor.objects.all(), exact=False)
+    return render(request, "stats/stats.html", {"stats": platform_counts(request.user), "small_cell": SMALL_CELL,
+                                                "data": care})
