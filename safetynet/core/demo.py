@@ -116,6 +116,7 @@ class SeedResult:
     persons: int = 0
     tips: int = 0
     legal_files: int = 0
+    survivors: int = 0
 
 
 def seed_agencies(result: SeedResult) -> dict[str, Agency]:
@@ -220,7 +221,94 @@ def seed_demo(cases_per_agency: int = 30) -> SeedResult:
     seed_cases(agencies, users, result, per_agency=cases_per_agency)
     seed_tips(result)
     seed_legal_files(users, result)
+    seed_care(users, result)
     return result
+
+
+def seed_care(users: dict[str, User], result: SeedResult) -> None:
+    """Care records an NGO caseworker, shelter staff, a counsellor and the CWC meet on the
+    first morning: a girl in shelter care with a plan and services, a child who came forward
+    waiting for the CWC (the 24-hour clock running), a woman reintegrated after a home study
+    with a follow-up due, a woman placed in a job (the seed's security-guard placements), and
+    a Nepali survivor half-way through repatriation. Skipped when any care record exists."""
+    from safetynet.care import services as care
+    from safetynet.care.models import ShelterHome, Survivor
+
+    if Survivor.objects.exists() or "ngo.n24p" not in users:
+        return
+    ngo, counsellor = users["ngo.n24p"], users.get("counsellor.kolk")
+    places = {j.code: j for j in Jurisdiction.objects.filter(code__in=["IN-WB-N24P"])}
+    kolkata = ShelterHome.objects.get(agency__short_code="SH-KOLK")
+    barasat = ShelterHome.objects.get(agency__short_code="SH-N24P")
+    today = timezone.localdate()
+    ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+    people = [
+        # name (Latin, own script), sex, age band, nationality, exploitation, recruited from
+        ("Rohima Khatoon", "রহিমা খাতুন", "female", "12-17", "BD", ["SexualExploitation"], "IN-WB-MURS"),
+        ("Sonali Mondal", "সোনালী মণ্ডল", "female", "12-17", "IN", ["ChildLabour"], "IN-WB-N24P-BONG"),
+        ("Parveen Bibi", "পারভীন বিবি", "female", "18-25", "IN", ["ForcedMarriage"], "IN-WB-MURS"),
+        ("Mamata Das", "মমতা দাস", "female", "26-40", "IN", ["ForcedLabour"], "IN-WB-N24P"),
+        ("Sita Tamang", "सीता तामाङ", "female", "18-25", "NP", ["SexualExploitation"], "IN-WB-N24P"),
+    ]
+    made = []
+    for latin, native, sex, age, nat, kinds, source in people:
+        made.append(care.register_survivor(
+            actor=ngo, came_via="came_forward" if latin != "Sita Tamang" else "referral",
+            jurisdiction=places["IN-WB-N24P"], language="ne" if nat == "NP" else "bn", registered_on=ago(200),
+            profile=care.Profile(trafficking_status="ActualVictimOfTrafficking", exploitation_types=kinds,
+                                 recruitment_methods=["ThroughFriendsOrSocialEvents"],
+                                 recruiter_relation="FriendAcquaintance", months_in_exploitation=5,
+                                 recruited_from=Jurisdiction.objects.filter(code=source).first()),
+            sex=sex, age_band=age, nationality=nat, identity={"name_latin": latin, "name_native": native}))
+    rohima, sonali, parveen, mamata, sita = made
+    # Sonali's clock keeps running (she "came forward" this morning); Rohima was produced in time.
+    from safetynet.rescues.models import ChildProduction
+
+    production = ChildProduction.objects.get(person=rohima.person)
+    ChildProduction.objects.filter(pk=production.pk).update(
+        rescued_at=timezone.now() - datetime.timedelta(days=200),
+        due_at=timezone.now() - datetime.timedelta(days=199),
+        produced_at=timezone.now() - datetime.timedelta(days=199, hours=6))
+    ChildProduction.objects.filter(person=sonali.person).update(
+        rescued_at=timezone.now() - datetime.timedelta(hours=18), due_at=timezone.now() + datetime.timedelta(hours=6))
+    care.record_consent(actor=ngo, survivor=rohima, purpose="services", method="thumbprint", given_by="guardian",
+                        language="bn", taken_on=ago(199))
+    care.place(actor=ngo, survivor=rohima, shelter=kolkata, started_on=ago(199), reason="CWC order: safe custody")
+    care.create_plan(actor=ngo, survivor=rohima, review_every_days=90, goals=[
+        ("education", "Back to school (class 8)", ago(-120)), ("psychosocial", "Weekly counselling", None)])
+    for kind, provider, days in (("psychosocial_assessment", "Ujjawala counsellor", 190),
+                                 ("health", "District Hospital, Barasat", 185),
+                                 ("education", "Bridge course, Ujjawala", 100)):
+        care.add_service(actor=ngo, survivor=rohima, kind=kind, provider=provider, delivered_on=ago(days))
+    if counsellor is not None:
+        care.assign(actor=ngo, survivor=rohima, user=counsellor, kind="counsellor")
+    for survivor in (parveen, mamata, sita):
+        care.record_consent(actor=ngo, survivor=survivor, purpose="services", method="signed", language="bn",
+                            taken_on=ago(199))
+        care.place(actor=ngo, survivor=survivor, shelter=barasat if survivor is parveen else kolkata,
+                   started_on=ago(198), reason="Rescued; no safe home yet")
+    care.add_service(actor=ngo, survivor=mamata, kind="livelihood_training",
+                     provider="Security skills course, Kolkata", delivered_on=ago(150))
+    care.add_service(actor=ngo, survivor=mamata, kind="job_placement", provider="Private security agency, Salt Lake",
+                     delivered_on=ago(110), job_role="Security guard")
+    care.add_service(actor=ngo, survivor=parveen, kind="job_placement", provider="Hotel, Kolkata",
+                     delivered_on=ago(120), job_role="Housekeeping")
+    care.record_home_study(actor=ngo, survivor=parveen, conducted_on=ago(110), place=places["IN-WB-N24P"],
+                           address="Near the primary school", household=[{"name": "Amina Bibi", "relation": "mother"}],
+                           risks="", family_involved="no", village_involved="no", recommendation="reintegrate")
+    placement = parveen.placements.get(ended_on=None)
+    care.leave_care(actor=ngo, placement=placement, expected_version=placement.version, ended_on=ago(100),
+                    exit_reason="reintegrated", warnings_read=True)
+    placement = mamata.placements.get(ended_on=None)
+    care.leave_care(actor=ngo, placement=placement, expected_version=placement.version, ended_on=ago(105),
+                    exit_reason="independent")
+    nepal = Agency.objects.filter(short_code="NP-JHAP").first()
+    rep = care.start_repatriation(actor=ngo, survivor=sita, country="NP", counterpart=nepal,
+                                  border_post="Panitanki–Kakarbhitta", started_on=ago(40))
+    step = rep.steps.get(kind=1)
+    care.complete_step(actor=ngo, step=step, expected_version=step.version, done_on=ago(20),
+                       note="Verified by the Embassy of Nepal")
+    result.survivors = len(made)
 
 
 def seed_legal_files(users: dict[str, User], result: SeedResult) -> None:

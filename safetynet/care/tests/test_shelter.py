@@ -100,6 +100,7 @@ def test_transfer_to_a_full_shelter_leaves_the_placement(ngo, adult):
     placement = place(ngo, adult)
     sh = shelter("SH-N24P")
     ShelterHome.objects.filter(pk=sh.pk).update(capacity=services.occupancy(sh))
+    sh.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         services.transfer(actor=ngo, placement=placement, expected_version=placement.version, to=sh,
                           on=days_ago(1), reason="Closer to home.")

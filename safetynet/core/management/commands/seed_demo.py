@@ -20,7 +20,8 @@ class Command(BaseCommand):
                                "share a published password. Use `manage.py create_admin` to start a real installation.")
         result = seed_demo(cases_per_agency=cases_per_agency)
         self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases, "
-                          f"{result.tips} tips, {result.legal_files} legal files added (0 means it was already there)")
+                          f"{result.tips} tips, {result.legal_files} legal files, "
+                          f"{result.survivors} care records added (0 means it was already there)")
         if persons:
             def progress(done, seconds):
                 self.stdout.write(f"  persons: {done:,}/{persons:,} ({seconds}s)")
