@@ -112,15 +112,25 @@ def persons_visible_to(qs: QuerySet, user, action: str = "person.view") -> Query
     if carers:
         from safetynet.care.models import Survivor
 
-        q |= Q(Exists(Survivor.objects.filter(_survivor_q(user, carers), person_id=OuterRef("pk"))))
+        for m in carers:  # one at a time: each role keeps its own age limit (the CWC: children)
+            survivors = Survivor.objects.filter(_survivor_q(user, [m], action), person_id=OuterRef("pk"))
+            q |= Q(Exists(survivors)) & _age_limit(m.role, limited_action)
     return qs.filter(q)
 
 
 CHILD_OR_UNKNOWN = ("0-11", "12-17", "unknown")
 
 
-def _survivor_q(user, memberships: list) -> Q:
-    from safetynet.care.models import CareAssignment, CareShare, CWCOrder, Placement
+# Sharing a care record lets the other agency see it, not change it.
+SHARE_ACTIONS = frozenset({policy.Cap.CARE_VIEW, policy.Cap.PERSON_VIEW, policy.Cap.IDENTITY_VIEW})
+
+
+def _survivor_q(user, memberships: list, action: str) -> Q:
+    import datetime
+
+    from django.utils import timezone
+
+    from safetynet.care.models import CareAssignment, CareShare, Consent, CWCOrder, Placement
 
     q = Q(pk__in=[])
     agency_ids = []
@@ -138,7 +148,16 @@ def _survivor_q(user, memberships: list) -> Q:
         q |= Q(owning_agency_id__in=agency_ids)
         q |= Q(pk__in=Placement.objects.filter(shelter__agency_id__in=agency_ids, ended_on=None)
                .values("survivor_id"))
-        q |= Q(pk__in=CareShare.objects.filter(agency_id__in=agency_ids, ended_on=None).values("survivor_id"))
+        if action in SHARE_ACTIONS:
+            # A share resting on consent lasts as long as a valid consent to share with that
+            # agency does: it lapses on the consent's end date without anyone ending it.
+            today: datetime.date = timezone.localdate()
+            valid_consent = Consent.objects.filter(
+                Q(expires_on=None) | Q(expires_on__gte=today), survivor_id=OuterRef("survivor_id"),
+                agency_id=OuterRef("agency_id"), purpose="sharing", taken_on__lte=today, withdrawn_on=None)
+            shares = CareShare.objects.filter(~Q(basis="consent") | Q(Exists(valid_consent)),
+                                              agency_id__in=agency_ids, ended_on=None)
+            q |= Q(pk__in=shares.values("survivor_id"))
         q |= Q(pk__in=CareAssignment.objects.filter(user_id=user.pk, active=True).values("survivor_id"))
     return q
 
@@ -150,7 +169,7 @@ def survivors_visible_to(qs: QuerySet, user, action: str = "care.view") -> Query
     memberships = memberships_with(user, action)
     if not memberships:
         return qs.none()
-    return qs.filter(_survivor_q(user, memberships))
+    return qs.filter(_survivor_q(user, memberships, action))
 
 
 def _age_limit(role: str, limited_action: bool) -> Q:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.agencies.models import Agency
-from safetynet.core.forms import DATE, DATETIME, VersionedForm
+from safetynet.core.forms import DATE, DATETIME, UniqueIds, VersionedForm
 from safetynet.people.models import Person
 from safetynet.tips.forms import PlaceField, place_choices
 
@@ -29,7 +29,7 @@ from .models import (
 CHECKS = forms.CheckboxSelectMultiple
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(UniqueIds, forms.Form):
     language = forms.ChoiceField(label=_("Language the survivor prefers"), choices=Survivor.Language.choices)
     trafficking_status = forms.ChoiceField(label=_("Trafficking status"), choices=htcds.TraffickingStatus.choices)
     exploitation_types = forms.MultipleChoiceField(label=_("Type of exploitation"), required=False, widget=CHECKS,
@@ -72,11 +72,11 @@ class RegisterForm(ProfileForm):
             (str(p.public_id), p.code) for p in victims]
 
 
-class EditProfileForm(VersionedForm, ProfileForm):
+class EditProfileForm(VersionedForm, ProfileForm):  # ProfileForm brings UniqueIds
     pass
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(UniqueIds, forms.Form):
     purpose = forms.ChoiceField(label=_("Consent to"), choices=Consent.Purpose.choices)
     agency = forms.ModelChoiceField(label=_("Agency (for sharing)"), required=False, queryset=Agency.objects.none())
     given_by = forms.ChoiceField(label=_("Given by"), choices=Consent.GivenBy.choices)
@@ -97,7 +97,7 @@ SHARING_TYPES = [Agency.Type.NGO, Agency.Type.SHELTER, Agency.Type.CWC, Agency.T
                  Agency.Type.BORDER_COUNTERPART]
 
 
-class ShareForm(forms.Form):
+class ShareForm(UniqueIds, forms.Form):
     agency = forms.ModelChoiceField(label=_("Share with"), queryset=Agency.objects.none())
     override_reason = forms.CharField(
         label=_("Override without consent: why this cannot wait"), required=False,
@@ -110,30 +110,32 @@ class ShareForm(forms.Form):
             is_active=True, agency_type__in=SHARING_TYPES).order_by("name")
 
 
-class TracingForm(forms.Form):
+class TracingForm(UniqueIds, forms.Form):
     override_reason = forms.CharField(label=_("Override without consent: why this cannot wait"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AssignForm(forms.Form):
+class AssignForm(UniqueIds, forms.Form):
     user = forms.ChoiceField(label=_("Person"), choices=())
     kind = forms.ChoiceField(label=_("As"), choices=CareAssignment.Kind.choices)
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(str(u.pk), u.get_full_name() or u.get_username()) for u in people]  # type: ignore[attr-defined]
+        self.fields["user"].choices = [(str(u.pk), getattr(u, "label", "") or u.get_full_name()  # type: ignore[attr-defined]
+                                        or u.get_username()) for u in people]
 
 
-class ProductionForm(forms.Form):
+class ProductionForm(UniqueIds, forms.Form):
     produced_at = forms.DateTimeField(label=_("Produced before the committee at"), widget=DATETIME)
 
 
-class CWCOrderForm(forms.Form):
+class CWCOrderForm(UniqueIds, forms.Form):
     kind = forms.ChoiceField(label=_("Order"), choices=CWCOrder.Kind.choices)
     number = forms.CharField(label=_("Order number"), max_length=60)
     ordered_on = forms.DateField(label=_("Ordered on"), widget=DATE)
-    agency = forms.ModelChoiceField(label=_("Shelter or agency named"), required=False, queryset=Agency.objects.none())
-    age_band = forms.ChoiceField(label=_("Age determined"), required=False,
+    agency = forms.ModelChoiceField(label=_("Shelter or agency named (placement, restoration, sharing)"),
+                                    required=False, queryset=Agency.objects.none())
+    age_band = forms.ChoiceField(label=_("Age determined (age determination only)"), required=False,
                                  choices=[("", "—"), *[c for c in Person.AgeBand.choices if c[0] != "unknown"]])
     details = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Encrypted. Do not repeat the child's name."))
@@ -144,19 +146,19 @@ class CWCOrderForm(forms.Form):
             is_active=True, agency_type__in=SHARING_TYPES).order_by("name")
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(UniqueIds, forms.Form):
     shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=ShelterHome.objects.select_related("agency"))
     started_on = forms.DateField(label=_("Placed on"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class TransferForm(VersionedForm):
+class TransferForm(UniqueIds, VersionedForm):
     shelter = forms.ModelChoiceField(label=_("Transfer to"), queryset=ShelterHome.objects.select_related("agency"))
     started_on = forms.DateField(label=_("On"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class ExitForm(VersionedForm):
+class ExitForm(UniqueIds, VersionedForm):
     ended_on = forms.DateField(label=_("Left on"), widget=DATE)
     exit_reason = forms.ChoiceField(label=_("Why the survivor left"),
                                     choices=[c for c in Placement.ExitReason.choices if c[0] != "transfer"])
@@ -167,7 +169,7 @@ class ExitForm(VersionedForm):
 GOAL_ROWS = 3
 
 
-class PlanForm(forms.Form):
+class PlanForm(UniqueIds, forms.Form):
     review_every_days = forms.IntegerField(label=_("Review every (days)"), initial=90, min_value=7, max_value=365)
 
     def __init__(self, *args, **kwargs):
@@ -187,7 +189,7 @@ class PlanForm(forms.Form):
         return [(self[f"domain_{i}"], self[f"goal_{i}"], self[f"target_{i}"]) for i in range(GOAL_ROWS)]
 
 
-class ReviewForm(VersionedForm):
+class ReviewForm(UniqueIds, VersionedForm):
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DATE)
     summary = forms.CharField(label=_("What changed"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     achieved = forms.MultipleChoiceField(label=_("Goals achieved"), required=False, widget=CHECKS, choices=())
@@ -200,7 +202,7 @@ class ReviewForm(VersionedForm):
         self.fields["achieved"].choices = [(str(g.pk), g.goal) for g in goals]  # type: ignore[attr-defined]
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(UniqueIds, forms.Form):
     kind = forms.ChoiceField(label=_("Service"), choices=ServiceRecord.Kind.choices)
     provider = forms.CharField(label=_("Provider"), max_length=200)
     delivered_on = forms.DateField(label=_("On"), widget=DATE)
@@ -208,12 +210,12 @@ class ServiceForm(forms.Form):
     note = forms.CharField(label=_("Note (no clinical detail)"), required=False, max_length=300)
 
 
-class ClinicalNoteForm(forms.Form):
+class ClinicalNoteForm(UniqueIds, forms.Form):
     written_on = forms.DateField(label=_("Session on"), widget=DATE)
     body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
 
-class HomeStudyForm(forms.Form):
+class HomeStudyForm(UniqueIds, forms.Form):
     conducted_on = forms.DateField(label=_("Visited on"), widget=DATE)
     place = PlaceField(label=_("District of the home"), choices=place_choices)
     address = forms.CharField(label=_("Address or landmark"), required=False, max_length=500,
@@ -239,7 +241,7 @@ class HomeStudyForm(forms.Form):
         return rows
 
 
-class RepatriationForm(forms.Form):
+class RepatriationForm(UniqueIds, forms.Form):
     country = forms.ChoiceField(label=_("To"), choices=Repatriation.Country.choices)
     counterpart = forms.ModelChoiceField(label=_("Counterpart agency"), required=False,
                                          queryset=Agency.objects.none())
@@ -252,13 +254,13 @@ class RepatriationForm(forms.Form):
             is_active=True, jurisdiction__path__regex=r"^(BD|NP)/").order_by("name")
 
 
-class StepForm(VersionedForm):
+class StepForm(UniqueIds, VersionedForm):
     done_on = forms.DateField(label=_("Done on"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     border_post = forms.CharField(label=_("Border post"), required=False, max_length=120)
 
 
-class FollowUpForm(VersionedForm):
+class FollowUpForm(UniqueIds, VersionedForm):
     done_on = forms.DateField(label=_("Visited on"), widget=DATE)
     wellbeing = forms.TypedChoiceField(label=_("Well-being"), coerce=int,
                                        choices=[(5, _("5 — very good")), (4, "4"), (3, "3"), (2, "2"),
@@ -269,7 +271,7 @@ class FollowUpForm(VersionedForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EraseForm(forms.Form):
+class EraseForm(UniqueIds, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=[("survivor_request", _("Request of the survivor")),
                                                            ("guardian_request", _("Request of the guardian"))])
     confirm = forms.BooleanField(label=_("I have read the record's export to the survivor and they still ask for "

@@ -35,6 +35,10 @@ def _count(value: int, exact: bool) -> str:
     return "<5"
 
 
+def _hours(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{round(value)}"
+
+
 def _rate(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)} %" if whole else "—"
 
@@ -52,7 +56,7 @@ def care_indicators(survivors, *, exact: bool = True, since: datetime.date | Non
 
     productions = list(ChildProduction.objects.filter(person__survivor__in=ids).values_list(
         "rescued_at", "produced_at", "due_at"))
-    hours = [(p - r).total_seconds() / 3600 for r, p, _d in productions if p]
+    hours = [max(0.0, (p - r).total_seconds() / 3600) for r, p, _d in productions if p]
     on_time = sum(1 for _r, p, d in productions if p and p <= d)
     waiting_late = sum(1 for _r, p, d in productions if not p and d < timezone.now())
 
@@ -77,8 +81,7 @@ def care_indicators(survivors, *, exact: bool = True, since: datetime.date | Non
         "by_shelter": _bars(by_shelter, exact), "by_district": _bars(by_district, exact),
         "cwc": {"children": len(productions), "produced": len(hours), "on_time": on_time,
                 "on_time_rate": _rate(on_time, len(hours)), "waiting_late": waiting_late,
-                "median_hours": round(statistics.median(hours), 1) if hours else None,
-                "median_days": round(statistics.median(hours) / 24, 1) if hours else None},
+                "median_hours": _hours(statistics.median(hours)) if hours else None},
         "served": _count(served, exact), "by_service": _bars(by_service, exact),
         "services_per_survivor": round(sum(r["n"] for r in by_service) / served, 1) if served else None,
         "jobs": _bars(jobs, exact), "job_total": _count(sum(r["n"] for r in jobs), exact),

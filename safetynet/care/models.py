@@ -210,6 +210,12 @@ class CWCOrder(TimeStampedModel):
         ordering = ["-ordered_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["cwc", "number"], name="cwc_order_number_once")]
 
+    @property
+    def age_band_label(self) -> str:
+        from safetynet.people.models import Person
+
+        return str(Person.AgeBand(self.age_band).label) if self.age_band else ""
+
     def get_details(self) -> str:
         return vault.decrypt(self.details_enc, f"{self.public_id}:details") if self.details_enc else ""
 

@@ -359,15 +359,26 @@ def start_tracing(*, actor, survivor: Survivor, override_reason: str = "") -> Su
 
 
 def assign(*, actor, survivor: Survivor, user, kind: str) -> CareAssignment:
-    membership = _on_survivor(actor, survivor, policy.Cap.CARE_VIEW)
-    if not (memberships_with(actor, policy.Cap.CARE_EDIT) or memberships_with(actor, policy.Cap.SHELTER_MANAGE)):
-        raise PermissionDenied(_("Your role does not allow this."))
+    may = [cap for cap in (policy.Cap.CARE_EDIT, policy.Cap.SHELTER_MANAGE)
+           if Survivor.objects.visible_to(actor, cap).filter(pk=survivor.pk).exists()]
+    if not may:
+        raise PermissionDenied(_("Your role does not allow this for this survivor."))
+    membership = acting_membership(actor, may[0])
     needed = policy.Cap.CLINICAL_NOTES if kind == CareAssignment.Kind.COUNSELLOR else policy.Cap.CARE_EDIT
     if kind not in CareAssignment.Kind.values:
         raise ValidationError({"kind": [_("Choose caseworker or counsellor.")]})
     if not memberships_with(user, needed):
         raise ValidationError({"user": [_("This person does not work as a %(kind)s on SafetyNet.")
                                         % {"kind": CareAssignment.Kind(kind).label.lower()}]})
+    # Assigning someone lets them see the record: only people of agencies that already serve
+    # the survivor (the record's agency, the shelter now, agencies shared with by consent).
+    serving = {survivor.owning_agency_id}
+    serving |= set(survivor.placements.filter(ended_on=None).values_list("shelter__agency_id", flat=True))
+    serving |= set(survivor.shares.filter(ended_on=None).values_list("agency_id", flat=True))
+    if not Membership.objects.filter(user=user, agency_id__in=serving, is_active=True,
+                                     role__in=policy.roles_with(needed)).exists():
+        raise ValidationError({"user": [_("This person's agency does not serve this survivor. Share the record "
+                                          "with their agency first (with the survivor's consent).")]})
     if CareAssignment.objects.filter(survivor=survivor, user=user, kind=kind, active=True).exists():
         raise ValidationError({"user": [_("Already assigned.")]})
     with transaction.atomic():
@@ -402,7 +413,9 @@ def record_production(*, actor, production: ChildProduction, produced_at: dateti
     now = now or timezone.now()
     if production.produced_at:
         raise ValidationError({"produced_at": [_("The production was already recorded.")]})
-    if produced_at < production.rescued_at:
+    # Compared to the minute: the form gives minutes, and "now" in the same minute as the
+    # rescue is not "before" it.
+    if produced_at < production.rescued_at.replace(second=0, microsecond=0):
         raise ValidationError({"produced_at": [_("The child cannot be produced before the rescue.")]})
     if produced_at > now + datetime.timedelta(minutes=10):
         raise ValidationError({"produced_at": [_("This time is in the future.")]})
@@ -493,14 +506,35 @@ def occupancy(shelter: ShelterHome) -> int:
     return shelter.placements.filter(ended_on=None).count()
 
 
+def _serves(shelter: ShelterHome, person) -> bool:
+    """Whether the home takes this person (an unknown sex or age does not bar anyone: the
+    CWC determines age, and a survivor is not left without a bed while it does)."""
+    child = person.age_band in CHILD_BANDS
+    adult = person.age_band not in (*CHILD_BANDS, "unknown")
+    female, male = person.sex == "female", person.sex == "male"
+    serves = ShelterHome.Serves
+    rules: dict[str, bool] = {
+        serves.GIRLS: not male and not adult,
+        serves.BOYS: not female and not adult,
+        serves.WOMEN: not male and not child,
+        serves.WOMEN_AND_CHILDREN: not male or not adult,
+    }
+    return rules.get(shelter.serves, True)
+
+
 def _check_place(shelter: ShelterHome, survivor: Survivor, started_on, today, errors: dict) -> None:
-    # Locked so two placements at once cannot both take the last bed.
-    ShelterHome.objects.select_for_update().filter(pk=shelter.pk).first()
-    taken = occupancy(shelter)
-    if taken >= shelter.capacity:
+    # Locked so two placements at once cannot both take the last bed; the capacity is read
+    # under the lock, not from the caller's copy.
+    locked = ShelterHome.objects.select_for_update().get(pk=shelter.pk)
+    taken = occupancy(locked)
+    if taken >= locked.capacity:
         errors.setdefault("shelter", []).append(
             _("%(shelter)s is full: %(taken)s of %(beds)s beds are taken. Choose another shelter or record an exit "
-              "first.") % {"shelter": shelter.agency.name, "taken": taken, "beds": shelter.capacity})
+              "first.") % {"shelter": shelter.agency.name, "taken": taken, "beds": locked.capacity})
+    if not _serves(locked, survivor.person):
+        errors.setdefault("shelter", []).append(
+            _("%(shelter)s is a home for %(serves)s.") % {"shelter": shelter.agency.name,
+                                                        "serves": locked.get_serves_display().lower()})
     _not_future(started_on, "started_on", today, errors)
     if started_on and started_on < survivor.registered_on - datetime.timedelta(days=366):
         errors.setdefault("started_on", []).append(_("This date is long before the survivor was registered."))
@@ -520,10 +554,13 @@ def place(*, actor, survivor: Survivor, shelter: ShelterHome, started_on: dateti
         _raise(errors)
         placement = Placement.objects.create(survivor=survivor, shelter=shelter, started_on=started_on,
                                              reason=reason.strip()[:300], by=actor)
+        # Back in care: the follow-ups of the last exit no longer apply (new ones come with the next exit).
+        dropped, _kinds = survivor.follow_ups.filter(done_on=None).delete()
         Survivor.objects.filter(pk=survivor.pk).update(status=Survivor.Status.IN_CARE, left_care_on=None)
         survivor.status = Survivor.Status.IN_CARE
         record(actor=actor, action="care.place", obj=survivor, agency=membership.agency,
-               changes={"shelter": shelter.agency.short_code, "started_on": started_on.isoformat()})
+               changes={"shelter": shelter.agency.short_code, "started_on": started_on.isoformat(),
+                        "follow_ups_dropped": dropped})
     return placement
 
 
@@ -594,7 +631,14 @@ def leave_care(*, actor, placement: Placement, expected_version: int, ended_on: 
         errors["ended_on"] = [_("The survivor cannot leave before the placement started (%(d)s).")
                               % {"d": placement.started_on.strftime("%d %b %Y")}]
     study = survivor.home_studies.first()
-    if exit_reason == Placement.ExitReason.REINTEGRATED:
+    needs_order = {str(Placement.ExitReason.REINTEGRATED): str(CWCOrder.Kind.RESTORATION),
+                   str(Placement.ExitReason.REPATRIATED): str(CWCOrder.Kind.REPATRIATION)}.get(exit_reason)
+    if needs_order and survivor.person.age_band in CHILD_BANDS and not survivor.cwc_orders.filter(
+            kind=needs_order).exists():
+        # JJ Act 2015 s.37: only the Child Welfare Committee restores or repatriates a child.
+        errors["exit_reason"] = [_("A child goes home only on the Child Welfare Committee's order (%(order)s). "
+                                   "Ask the CWC to record it first.") % {"order": CWCOrder.Kind(needs_order).label}]
+    elif exit_reason == Placement.ExitReason.REINTEGRATED:
         if study is None:
             errors["exit_reason"] = [_("Record a home study before sending the survivor home.")]
         elif study.recommendation == HomeStudy.Recommendation.NOT_SAFE:
@@ -626,7 +670,10 @@ def leave_care(*, actor, placement: Placement, expected_version: int, ended_on: 
 # --------------------------------------------------------------------------- care plan and services
 
 
-def create_plan(*, actor, survivor: Survivor, review_every_days: int, goals: list[tuple[str, str, datetime.date | None]],
+Goal = tuple[str, str, 'datetime.date | None']  # (area, what, by when)
+
+
+def create_plan(*, actor, survivor: Survivor, review_every_days: int, goals: list[Goal],
                 today: datetime.date | None = None) -> CarePlan:
     membership = _on_survivor(actor, survivor, policy.Cap.CARE_EDIT)
     today = today or timezone.localdate()
@@ -637,9 +684,11 @@ def create_plan(*, actor, survivor: Survivor, review_every_days: int, goals: lis
         errors["review_every_days"] = [_("Review the plan every 7 to 365 days.")]
     if not goals:
         errors["goal"] = [_("Write at least one goal.")]
-    for domain, _goal, target in goals:
+    for domain, goal, target in goals:
         if domain not in CareGoal.Domain.values:
             errors["domain"] = [_("Choose the area of each goal.")]
+        if not goal.strip():
+            errors["goal"] = [_("Write what each goal is.")]
         if target and target < today:
             errors["target_on"] = [_("A goal's date cannot be in the past.")]
     _raise(errors)
@@ -654,7 +703,7 @@ def create_plan(*, actor, survivor: Survivor, review_every_days: int, goals: lis
 
 
 def review_plan(*, actor, plan: CarePlan, expected_version: int, reviewed_on: datetime.date, summary: str,
-                goal_status: dict[int, str] | None = None, new_goals: list[tuple[str, str, datetime.date | None]] | None = None,
+                goal_status: dict[int, str] | None = None, new_goals: list[Goal] | None = None,
                 today: datetime.date | None = None) -> CarePlan:
     survivor = plan.survivor
     membership = _on_survivor(actor, survivor, policy.Cap.CARE_EDIT)
@@ -774,6 +823,24 @@ def home_warnings(survivor: Survivor, place, household: list[dict], family_invol
     if survivor.recruiter_relation == "FamilyIntimatePartner":
         warnings.append("recruiter_family")
     return warnings
+
+
+def flag_household(household: list[dict]) -> list[dict]:
+    """The household as shown to someone who may see it, each member marked when their phone
+    or name is a suspect's (so the caseworker knows whom the warning is about)."""
+    from safetynet.people.namekey import name_key
+    from safetynet.prosecution.models import SuspectIndicator
+    from safetynet.tips.indicators import normalise_phone
+
+    out = []
+    for member in household:
+        phone, key = normalise_phone(member.get("phone", "")), name_key(member.get("name", ""))
+        digests = ([("phone", vault.blind_index("suspect-phone", phone))] if phone else []) + \
+            ([("name", vault.blind_index("suspect-name", key))] if key else [])
+        found = {kind for kind, digest in digests
+                 if SuspectIndicator.objects.filter(kind=kind, digest=digest).exists()}
+        out.append({**member, "suspect_phone": "phone" in found, "suspect_name": "name" in found})
+    return out
 
 
 def record_home_study(*, actor, survivor: Survivor, conducted_on: datetime.date, place, address: str,
@@ -937,8 +1004,10 @@ def escalate_follow_ups(today: datetime.date | None = None) -> int:
     """A follow-up not done two weeks after its date: the survivor's caseworkers and their
     agency hear (each follow-up once)."""
     today = today or timezone.localdate()
+    in_care = Placement.objects.filter(ended_on=None).values("survivor_id")
     missed = list(FollowUp.objects.filter(done_on=None, escalated_at=None,
                                           due_on__lt=today - datetime.timedelta(days=FOLLOW_UP_GRACE_DAYS))
+                  .exclude(survivor_id__in=in_care)
                   .select_related("survivor__person"))
     alerts = []
     for f in missed:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,7 +24,6 @@ from safetynet.agencies.models import Membership
 from safetynet.core.models import StaleEdit
 from safetynet.core.views_helpers import add_service_errors
 from safetynet.people.models import Person
-from safetynet.tips.routing import place_for_code
 
 from . import forms as f
 from . import indicators, services
@@ -75,10 +74,11 @@ def _page(request, survivor: Survivor, status: int = 200, **bound):
     next_step = next((s for s in steps if not s.done_on), None)
     follow_ups = list(survivor.follow_ups.all())
     counsellor = services.is_counsellor_of(user, survivor)
-    colleagues = [m.user for m in Membership.objects.filter(
+    colleagues = [_labelled(m) for m in Membership.objects.filter(
         agency_id__in=[m.agency_id for m in memberships_with(user, policy.Cap.CARE_VIEW)]
         + ([placement.shelter.agency_id] if placement else []),
-        is_active=True, role__in=[policy.Role.NGO_CASEWORKER, policy.Role.COUNSELLOR]).select_related("user")]
+        is_active=True, role__in=[policy.Role.NGO_CASEWORKER, policy.Role.COUNSELLOR]).select_related(
+        "user", "agency")]
     production = survivor.person.cwc_productions.first()
     context = {
         "survivor": survivor, "person": person, "identity": identity, "today": today, "now": timezone.now(),
@@ -96,7 +96,9 @@ def _page(request, survivor: Survivor, status: int = 200, **bound):
         "plan": plan, "goals": goals, "reviews": plan.reviews.all()[:5] if plan else [],
         "services": survivor.services.all(),
         "study": study, "study_warnings": [WARNING_TEXT.get(w, w) for w in (study.warnings if study else [])],
-        "household": _household(study) if study and identity is not None else None,
+        "household": services.flag_household(_household(study)) if study and identity is not None else None,
+        "study_risks": study.get_text("risks") if study else "",
+        "study_address": study.get_text("address") if study and identity is not None else "",
         "repatriation": repatriation, "steps": steps, "next_step": next_step,
         "follow_ups": follow_ups,
         "next_follow_up": next((x for x in follow_ups if not x.done_on), None),
@@ -130,7 +132,8 @@ def _page(request, survivor: Survivor, status: int = 200, **bound):
         "service_form": bound.get("service") or f.ServiceForm(initial={"delivered_on": today}),
         "clinical_form": bound.get("clinical") or f.ClinicalNoteForm(initial={"written_on": today}),
         "study_form": bound.get("study") or f.HomeStudyForm(initial={
-            "conducted_on": today, "place": survivor.jurisdiction.code}),
+            "conducted_on": today,
+            "place": (survivor.jurisdiction.ancestor("district") or survivor.jurisdiction).code}),
         "repatriation_form": bound.get("repatriation") or f.RepatriationForm(initial={
             "country": person.nationality if person.nationality in ("BD", "NP") else "BD"}),
         "step_form": bound.get("step") or (f.StepForm(initial={"version": next_step.version, "done_on": today,
@@ -141,10 +144,22 @@ def _page(request, survivor: Survivor, status: int = 200, **bound):
         "erase_form": bound.get("erase") or f.EraseForm(),
         "open": bound.get("open", ""),
     }
+    if context["exit_form"] is not None and not context["study_warnings"]:
+        from django import forms as django_forms
+
+        context["exit_form"].fields["warnings_read"].widget = django_forms.HiddenInput()
     if context["follow_up_form"] is None and context["next_follow_up"] is not None:
         nf = context["next_follow_up"]
         context["follow_up_form"] = f.FollowUpForm(initial={"version": nf.version, "done_on": today})
     return render(request, "care/survivor.html", context, status=status)
+
+
+def _labelled(membership):
+    """A user for a drop-down: "Debjani — Counsellor, SH-KOLK"."""
+    user = membership.user
+    user.label = f"{user.get_full_name() or user.get_username()} — {membership.get_role_display()}, " \
+        f"{membership.agency.short_code}"
+    return user
 
 
 def _household(study) -> list[dict]:
@@ -166,7 +181,7 @@ def _blockers(survivor: Survivor) -> list[str]:
     return erasure_blockers(survivor.person) if not survivor.person.identity_erased_at else []
 
 
-def _run(request, survivor: Survivor, form, name: str, call: Callable, done: str, anchor: str = ""):
+def _run(request, survivor: Survivor, form, name: str, call: Callable, done: str):
     """Validate ``form``; call the service; on success redirect to the record with ``done``;
     on a refusal show the record again with the form bound and the message beside its field."""
     if form.is_valid():
@@ -179,7 +194,9 @@ def _run(request, survivor: Survivor, form, name: str, call: Callable, done: str
             return _page(request, survivor, status=409)
         else:
             messages.success(request, done)
-            return redirect(f"/care/survivors/{survivor.public_id}/{'#' + anchor if anchor else ''}")
+            return redirect(f"/care/survivors/{survivor.public_id}/")
+    # Said at the top too: on a phone the form that failed is far down the page.
+    messages.error(request, _("Nothing was saved: the open form below says why."))
     return _page(request, survivor, status=400, open=name, **{name: form})
 
 
@@ -208,11 +225,13 @@ def survivor_list(request):
 
 def _victims_without_record(user):
     """Victims of cases the user may see who have no care record yet (rescued persons)."""
-    from safetynet.cases.models import Case, CaseParty
+    from safetynet.cases.models import Case
 
     cases = Case.objects.visible_to(user).values("pk")
-    return Person.objects.filter(pk__in=CaseParty.objects.filter(case__in=cases, role="victim").values("person_id"),
-                                 survivor__isnull=True).order_by("-created_at")[:100]
+    # person.view too: register_survivor refuses a person the user may not see.
+    return Person.objects.visible_to(user, policy.Cap.PERSON_VIEW).filter(
+        case_parties__case__in=cases, case_parties__role="victim", survivor__isnull=True,
+    ).distinct().order_by("-created_at")[:100]
 
 
 @login_required
@@ -230,7 +249,7 @@ def register(request):
         identity = {k: d[k] for k in ("name_latin", "name_native") if d[k].strip()}
         try:
             survivor = services.register_survivor(
-                actor=user, came_via=d["came_via"], jurisdiction=place_for_code(d["jurisdiction"]),
+                actor=user, came_via=d["came_via"], jurisdiction=_jurisdiction(d["jurisdiction"]),
                 language=d["language"], profile=profile, registered_on=d["registered_on"], person=person,
                 sex=d["sex"], age_band=d["age_band"], nationality=d["nationality"], identity=identity or None)
         except ValidationError as exc:
@@ -242,13 +261,21 @@ def register(request):
                   status=400 if request.method == "POST" else 200)
 
 
+def _jurisdiction(code: str):
+    """The place a PlaceField named, as the Jurisdiction row the services store (routing's
+    ``place_for_code`` gives a lightweight Place for intake, not a model instance)."""
+    from safetynet.agencies.models import Jurisdiction
+
+    return Jurisdiction.objects.filter(code=code).first() if code else None
+
+
 def _profile(d: dict) -> services.Profile:
     return services.Profile(
         trafficking_status=d["trafficking_status"], methods_of_control=d["methods_of_control"],
         exploitation_types=d["exploitation_types"], labour_industries=d["labour_industries"],
         recruitment_methods=d["recruitment_methods"], recruiter_relation=d["recruiter_relation"] or "",
         months_in_exploitation=d["months_in_exploitation"],
-        recruited_from=place_for_code(d["recruited_from"]) if d.get("recruited_from") else None)
+        recruited_from=_jurisdiction(d.get("recruited_from") or ""))
 
 
 @login_required
@@ -265,7 +292,7 @@ def edit_profile(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CARE_EDIT)
     return _run(request, s, f.EditProfileForm(request.POST), "profile", lambda d: services.update_profile(
         actor=request.user, survivor=s, expected_version=d["version"], profile=_profile(d), language=d["language"]),
-        _("Profile saved."), "profile")
+        _("Profile saved."))
 
 
 @login_required
@@ -275,7 +302,7 @@ def add_consent(request, public_id):
     return _run(request, s, f.ConsentForm(request.POST), "consent", lambda d: services.record_consent(
         actor=request.user, survivor=s, purpose=d["purpose"], method=d["method"], language=d["language"],
         taken_on=d["taken_on"], given_by=d["given_by"], agency=d["agency"], witness=d["witness"],
-        expires_on=d["expires_on"]), _("Consent recorded."), "consent")
+        expires_on=d["expires_on"]), _("Consent recorded."))
 
 
 @login_required
@@ -288,7 +315,7 @@ def withdraw_consent(request, public_id):
         messages.error(request, " ".join(exc.messages))
         return _page(request, consent.survivor, status=400)
     messages.success(request, _("Consent withdrawn. Sharing that rested on it has ended."))
-    return redirect(f"/care/survivors/{consent.survivor.public_id}/#consent")
+    return redirect(f"/care/survivors/{consent.survivor.public_id}/")
 
 
 @login_required
@@ -297,7 +324,7 @@ def share(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CARE_EDIT)
     return _run(request, s, f.ShareForm(request.POST), "share", lambda d: services.share_record(
         actor=request.user, survivor=s, agency=d["agency"], override_reason=d["override_reason"]),
-        _("The record is shared."), "consent")
+        _("The record is shared."))
 
 
 @login_required
@@ -310,7 +337,7 @@ def end_share(request, public_id):
         messages.error(request, " ".join(exc.messages))
         return _page(request, item.survivor, status=400)
     messages.success(request, _("Sharing ended."))
-    return redirect(f"/care/survivors/{item.survivor.public_id}/#consent")
+    return redirect(f"/care/survivors/{item.survivor.public_id}/")
 
 
 @login_required
@@ -318,8 +345,7 @@ def end_share(request, public_id):
 def tracing(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CARE_EDIT)
     return _run(request, s, f.TracingForm(request.POST), "tracing", lambda d: services.start_tracing(
-        actor=request.user, survivor=s, override_reason=d["override_reason"]), _("Family tracing started."),
-        "consent")
+        actor=request.user, survivor=s, override_reason=d["override_reason"]), _("Family tracing started."))
 
 
 @login_required
@@ -329,11 +355,11 @@ def assign(request, public_id):
 
     s = get_survivor_for(request.user, public_id)
     if not (_can(request.user, s, policy.Cap.CARE_EDIT) or _can(request.user, s, policy.Cap.SHELTER_MANAGE)):
-        raise Http404
+        raise PermissionDenied  # visible record, action not allowed: 403 (access/lookups.py)
     people = User.objects.filter(is_active=True, pk__in=Membership.objects.filter(
         is_active=True, role__in=[policy.Role.NGO_CASEWORKER, policy.Role.COUNSELLOR]).values("user_id"))
     return _run(request, s, f.AssignForm(request.POST, people=people), "assign", lambda d: services.assign(
-        actor=request.user, survivor=s, user=people.get(pk=d["user"]), kind=d["kind"]), _("Assigned."), "team")
+        actor=request.user, survivor=s, user=people.get(pk=d["user"]), kind=d["kind"]), _("Assigned."))
 
 
 @login_required
@@ -342,7 +368,7 @@ def cwc_order(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CWC_DECIDE)
     return _run(request, s, f.CWCOrderForm(request.POST), "order", lambda d: services.record_cwc_order(
         actor=request.user, survivor=s, kind=d["kind"], number=d["number"], ordered_on=d["ordered_on"],
-        agency=d["agency"], age_band=d["age_band"], details=d["details"]), _("CWC order recorded."), "cwc")
+        agency=d["agency"], age_band=d["age_band"], details=d["details"]), _("CWC order recorded."))
 
 
 @login_required
@@ -351,7 +377,7 @@ def place(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.SHELTER_MANAGE)
     return _run(request, s, f.PlaceForm(request.POST), "place", lambda d: services.place(
         actor=request.user, survivor=s, shelter=d["shelter"], started_on=d["started_on"], reason=d["reason"]),
-        _("Placement recorded."), "shelter")
+        _("Placement recorded."))
 
 
 @login_required
@@ -360,7 +386,7 @@ def transfer(request, public_id):
     p = get_care_record_for(request.user, Placement, public_id, policy.Cap.SHELTER_MANAGE)
     return _run(request, p.survivor, f.TransferForm(request.POST), "transfer", lambda d: services.transfer(
         actor=request.user, placement=p, expected_version=d["version"], to=d["shelter"], on=d["started_on"],
-        reason=d["reason"]), _("Transfer recorded."), "shelter")
+        reason=d["reason"]), _("Transfer recorded."))
 
 
 @login_required
@@ -370,7 +396,7 @@ def leave(request, public_id):
     return _run(request, p.survivor, f.ExitForm(request.POST), "exit", lambda d: services.leave_care(
         actor=request.user, placement=p, expected_version=d["version"], ended_on=d["ended_on"],
         exit_reason=d["exit_reason"], note=d["note"], warnings_read=d["warnings_read"]),
-        _("Exit recorded. Follow-ups are planned at 3, 6 and 12 months."), "shelter")
+        _("Exit recorded. Follow-ups are planned at 3, 6 and 12 months."))
 
 
 @login_required
@@ -380,7 +406,7 @@ def create_plan(request, public_id):
     form = f.PlanForm(request.POST)
     return _run(request, s, form, "plan", lambda d: services.create_plan(
         actor=request.user, survivor=s, review_every_days=d["review_every_days"], goals=form.goals()),
-        _("Care plan saved."), "plan")
+        _("Care plan saved."))
 
 
 @login_required
@@ -395,7 +421,7 @@ def review_plan(request, public_id):
         actor=request.user, plan=plan, expected_version=d["version"], reviewed_on=d["reviewed_on"],
         summary=d["summary"], goal_status={int(g): "achieved" for g in d["achieved"]},
         new_goals=[(d["new_domain"], d["new_goal"], None)] if d["new_goal"].strip() else []),
-        _("Review saved."), "plan")
+        _("Review saved."))
 
 
 @login_required
@@ -404,7 +430,7 @@ def add_service(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CARE_SERVICE)
     return _run(request, s, f.ServiceForm(request.POST), "service", lambda d: services.add_service(
         actor=request.user, survivor=s, kind=d["kind"], provider=d["provider"], delivered_on=d["delivered_on"],
-        job_role=d["job_role"], note=d["note"]), _("Service recorded."), "services")
+        job_role=d["job_role"], note=d["note"]), _("Service recorded."))
 
 
 @login_required
@@ -414,7 +440,7 @@ def clinical_note(request, public_id):
     if not services.is_counsellor_of(request.user, s):
         raise Http404  # not even that notes exist: only the survivor's counsellors know
     return _run(request, s, f.ClinicalNoteForm(request.POST), "clinical", lambda d: services.write_clinical_note(
-        actor=request.user, survivor=s, body=d["body"], written_on=d["written_on"]), _("Note saved."), "counselling")
+        actor=request.user, survivor=s, body=d["body"], written_on=d["written_on"]), _("Note saved."))
 
 
 @login_required
@@ -423,10 +449,10 @@ def home_study(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CARE_EDIT)
     form = f.HomeStudyForm(request.POST)
     return _run(request, s, form, "study", lambda d: services.record_home_study(
-        actor=request.user, survivor=s, conducted_on=d["conducted_on"], place=place_for_code(d["place"]),
+        actor=request.user, survivor=s, conducted_on=d["conducted_on"], place=_jurisdiction(d["place"]),
         address=d["address"], household=form.household_rows(), risks=d["risks"],
         family_involved=d["family_involved"], village_involved=d["village_involved"],
-        recommendation=d["recommendation"]), _("Home study recorded."), "home")
+        recommendation=d["recommendation"]), _("Home study recorded."))
 
 
 @login_required
@@ -435,7 +461,7 @@ def repatriation(request, public_id):
     s = get_survivor_for(request.user, public_id, policy.Cap.CARE_EDIT)
     return _run(request, s, f.RepatriationForm(request.POST), "repatriation", lambda d: services.start_repatriation(
         actor=request.user, survivor=s, country=d["country"], counterpart=d["counterpart"],
-        border_post=d["border_post"]), _("Repatriation started: four steps with due dates."), "repatriation")
+        border_post=d["border_post"]), _("Repatriation started: four steps with due dates."))
 
 
 @login_required
@@ -445,7 +471,7 @@ def step(request, public_id):
                              survivor_path="repatriation__survivor")
     return _run(request, st.repatriation.survivor, f.StepForm(request.POST), "step", lambda d: services.complete_step(
         actor=request.user, step=st, expected_version=d["version"], done_on=d["done_on"], note=d["note"],
-        border_post=d["border_post"]), _("Step recorded."), "repatriation")
+        border_post=d["border_post"]), _("Step recorded."))
 
 
 @login_required
@@ -466,7 +492,8 @@ def follow_up(request, public_id):
             return _page(request, fu.survivor, status=409)
         else:
             messages.success(request, _("Follow-up recorded."))
-            return redirect(f"/care/survivors/{fu.survivor.public_id}/#follow-ups")
+            return redirect(f"/care/survivors/{fu.survivor.public_id}/")
+    messages.error(request, _("Nothing was saved: the open form below says why."))
     return _page(request, fu.survivor, status=400, follow_up=form, follow_up_pk=fu.pk, open="follow_up")
 
 
@@ -504,7 +531,7 @@ def erase(request, public_id):
     form = f.EraseForm(request.POST)
     return _run(request, s, form, "erase", lambda d: services.erase_survivor(
         actor=request.user, survivor=s, reason=d["reason"]),
-        _("The identity was erased. A tombstone records that it existed."), "rights")
+        _("The identity was erased. A tombstone records that it existed."))
 
 
 # --------------------------------------------------------------------------- the CWC, shelters, indicators

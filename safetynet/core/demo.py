@@ -285,8 +285,9 @@ def seed_care(users: dict[str, User], result: SeedResult) -> None:
     for survivor in (parveen, mamata, sita):
         care.record_consent(actor=ngo, survivor=survivor, purpose="services", method="signed", language="bn",
                             taken_on=ago(199))
-        care.place(actor=ngo, survivor=survivor, shelter=barasat if survivor is parveen else kolkata,
-                   started_on=ago(198), reason="Rescued; no safe home yet")
+        care.place(actor=ngo, survivor=survivor, shelter=kolkata, started_on=ago(198),
+                   reason="Rescued; no safe home yet")
+    care.place(actor=ngo, survivor=sonali, shelter=barasat, started_on=today, reason="Safe custody until the CWC sits")
     care.add_service(actor=ngo, survivor=mamata, kind="livelihood_training",
                      provider="Security skills course, Kolkata", delivered_on=ago(150))
     care.add_service(actor=ngo, survivor=mamata, kind="job_placement", provider="Private security agency, Salt Lake",

@@ -25,7 +25,7 @@ ROUND_TO = 5
 def _suppress(rows, exact: bool) -> list[dict]:
     rows = [dict(r) for r in rows]
     if exact:
-        return rows
+        return [{**r, "display": str(r["n"])} for r in rows]
     hidden = [r for r in rows if r["n"] < SMALL_CELL]
     if len(hidden) == 1:
         shown = sorted((r for r in rows if r["n"] >= SMALL_CELL), key=lambda r: r["n"])

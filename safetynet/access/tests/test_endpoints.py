@@ -28,6 +28,8 @@ UNVERIFIED = "@unverified"  # persona suffix: signed in with the password only, 
 
 PHOTO = b"\x89PNG\r\n\x1a\nendpoint-table-photo"
 NEW_NOTE = "Checked by the endpoint table."
+SURVIVOR_NAME = "Sultana Parvin"  # the care record's survivor (Ctx.registered)
+CLINICAL_NOTE = "Spoke about the journey; sleeping better this week."  # her counsellor's note (Ctx.clinical_note)
 
 
 # --------------------------------------------------------------------------- the table
@@ -246,11 +248,12 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 # Rows for the tips and intake apps live beside this file (same classes, same contract).
+from .endpoints_care import ENDPOINTS as _CARE  # noqa: E402
 from .endpoints_intake import ENDPOINTS as _INTAKE  # noqa: E402
 from .endpoints_prosecution import ENDPOINTS as _PROSECUTION  # noqa: E402
 from .endpoints_tips import ENDPOINTS as _TIPS  # noqa: E402
 
-ENDPOINTS += _TIPS + _INTAKE + _PROSECUTION
+ENDPOINTS += _TIPS + _INTAKE + _PROSECUTION + _CARE
 
 # Named URLs deliberately not in the table, each with the reason.
 _ADMIN_MODEL_VIEW = "admin internals of a registered model; entry is gated by the same has_permission as the changelist"
@@ -300,6 +303,7 @@ class Ctx:
             "victim_id": str(self.victim.public_id), "victim_code": self.victim.code,
             "victim_name": "Rahima Khatun", "victim_native": "রহিমা খাতুন",
             "note_body": "Victim statement recorded at Bongaon.",
+            "survivor_name": SURVIVOR_NAME, "clinical_note": CLINICAL_NOTE,
         }
         self.tip, self.tip_receipt = _border_tip()
         self.values.update({"tip_ref": self.tip.reference, "tip_id": str(self.tip.public_id),
@@ -432,6 +436,123 @@ class Ctx:
             category="border", jurisdiction_code="IN-WB-N24P-PTRP", description="The same Bolero seen again."))
         return tip
 
+    # ---- survivor care (endpoints_care.py): every record made through care/services.py
+
+    def registered(self):
+        """A care record of NGO-N24P: a Bangladeshi girl (12-17) who came forward in North 24 Parganas
+        three hours ago, registered by ngo_n24p. A child, so the district's CWC sees her and her 24-hour
+        production clock runs. Not placed anywhere yet (``survivor()`` places her)."""
+        if not hasattr(self, "_survivor"):
+            import datetime
+
+            from django.utils import timezone
+
+            from safetynet.agencies.models import Jurisdiction
+            from safetynet.care import services as care
+
+            self._survivor = care.register_survivor(
+                actor=self.users["ngo_n24p"], came_via="came_forward",
+                jurisdiction=Jurisdiction.objects.get(code="IN-WB-N24P"), language="bn",
+                profile=care.Profile(), sex="female", age_band="12-17", nationality="BD",
+                identity={"name_latin": SURVIVOR_NAME}, now=timezone.now() - datetime.timedelta(hours=3))
+            self.values.update({"survivor_id": str(self._survivor.public_id),
+                                "survivor_code": self._survivor.person.code})
+        return self._survivor
+
+    def survivor(self):
+        """``registered()``, placed by ngo_n24p in the Kolkata shelter SH-KOLK ten days ago, so the
+        shelter's staff (shelter) and counsellor (counsellor) see the record too."""
+        survivor = self.registered()
+        if not hasattr(self, "_placement"):
+            import datetime
+
+            from django.utils import timezone
+
+            from safetynet.care import services as care
+            from safetynet.care.models import ShelterHome
+
+            self._placement = care.place(
+                actor=self.users["ngo_n24p"], survivor=survivor,
+                shelter=ShelterHome.objects.get(agency__short_code="SH-KOLK"),
+                started_on=timezone.localdate() - datetime.timedelta(days=10), reason="No safe place to stay.")
+        return survivor
+
+    def placement(self):
+        self.survivor()
+        return self._placement
+
+    def care_consent(self, purpose: str = "services", agency=None):
+        """Consent given by her guardian (she is a child), signed, yesterday."""
+        import datetime
+
+        from django.utils import timezone
+
+        from safetynet.care import services as care
+
+        return care.record_consent(actor=self.users["ngo_n24p"], survivor=self.survivor(), purpose=purpose,
+                                   method="signed", language="bn", given_by="guardian", agency=agency,
+                                   taken_on=timezone.localdate() - datetime.timedelta(days=1))
+
+    def care_share(self):
+        """The record shared, with consent, with the Barasat shelter SH-N24P."""
+        if not hasattr(self, "_share"):
+            from safetynet.agencies.models import Agency
+            from safetynet.care import services as care
+
+            barasat = Agency.objects.get(short_code="SH-N24P")
+            self.care_consent("sharing", barasat)
+            self._share = care.share_record(actor=self.users["ngo_n24p"], survivor=self.survivor(), agency=barasat)
+        return self._share
+
+    def care_plan(self):
+        if not hasattr(self, "_plan"):
+            from safetynet.care import services as care
+
+            self._plan = care.create_plan(actor=self.users["ngo_n24p"], survivor=self.survivor(),
+                                          review_every_days=90, goals=[("education", "Back to school", None)])
+        return self._plan
+
+    def repatriation_step(self):
+        """The first step (nationality verified) of her repatriation to Bangladesh."""
+        if not hasattr(self, "_step"):
+            from safetynet.care import services as care
+
+            rep = care.start_repatriation(actor=self.users["ngo_n24p"], survivor=self.survivor(), country="BD",
+                                          border_post="Petrapole-Benapole")
+            self._step = rep.steps.get(kind=1)
+        return self._step
+
+    def follow_up(self):
+        if not hasattr(self, "_follow_up"):
+            from django.utils import timezone
+
+            from safetynet.care import services as care
+
+            self._follow_up = care.add_follow_up(actor=self.users["ngo_n24p"], survivor=self.survivor(),
+                                                 due_on=timezone.localdate())
+        return self._follow_up
+
+    def counsellor_assigned(self):
+        """The shelter's counsellor (counsellor) assigned to her by the caseworker."""
+        if not hasattr(self, "_counsellor"):
+            from safetynet.care import services as care
+
+            self._counsellor = care.assign(actor=self.users["ngo_n24p"], survivor=self.survivor(),
+                                           user=self.users["counsellor"], kind="counsellor")
+        return self._counsellor
+
+    def clinical_note(self):
+        """A counselling note by her assigned counsellor (``{clinical_note}``)."""
+        if not hasattr(self, "_clinical_note"):
+            from django.utils import timezone
+
+            from safetynet.care import services as care
+
+            self.counsellor_assigned()
+            self._clinical_note = care.write_clinical_note(actor=self.users["counsellor"], survivor=self.survivor(),
+                                                           body=CLINICAL_NOTE, written_on=timezone.localdate())
+        return self._clinical_note
+
     @property
     def session_id(self):
         """A second signed-in session of ahtu.n24p (the one a revoke would end)."""
@@ -457,10 +578,15 @@ class Ctx:
         identity.save()
 
 
-def _secrets(ctx: Ctx) -> list[str]:
-    """Nothing of the record may appear in a refusal."""
-    return [ctx.values[k] for k in ("case_ref", "case_title", "victim_code", "victim_name", "victim_native",
-                                    "note_body", "tip_text", "reporter_phone")] + ["WB 74 AB 1234"]
+def _secrets(ctx: Ctx, exp: Expect) -> list[str]:
+    """Nothing of the record may appear in a refusal. A counselling note is in no refused answer
+    at all; the survivor's name is in none that refuses outright (some "denied" rows are a 200
+    page that shows the record but must leave something out)."""
+    secrets = [ctx.values[k] for k in ("case_ref", "case_title", "victim_code", "victim_name", "victim_native",
+                                       "note_body", "tip_text", "reporter_phone", "clinical_note")]
+    if exp.status != 200:
+        secrets.append(ctx.values["survivor_name"])
+    return [*secrets, "WB 74 AB 1234"]
 
 
 def _client(persona: str | None, auth: str, users, client_for) -> Client:
@@ -548,7 +674,7 @@ def test_endpoint(ep, label, exp, auth, n24p_case, users, client_for):
     for text in absent:
         assert text not in body, f"{where}: {text!r} shown"
     if label == "denied":
-        leaked = [s for s in _secrets(ctx) if s in body]
+        leaked = [s for s in _secrets(ctx, exp) if s in body]
         assert not leaked, f"{where}: refusal shows {leaked}"
 
 
@@ -646,6 +772,18 @@ def test_token_of_inactive_user_is_refused(n24p_case, users):
     User.objects.filter(pk=users["ahtu_n24p"].pk).update(is_active=False)
     response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get(reverse("api:case", args=[n24p_case.public_id]))
     assert response.status_code == 401
+
+
+def test_care_export_is_a_download_never_cached(n24p_case, users, client_for):
+    """The survivor's copy of her record (care:export) is an attachment and is not kept by a browser cache."""
+    ctx = Ctx(n24p_case, users)
+    survivor = ctx.survivor()
+    response = client_for("ngo_n24p").post(reverse("care:export", args=[survivor.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Content-Disposition"] == f'attachment; filename="record-{survivor.person.code}.html"'
+    assert "no-store" in response["Cache-Control"]
+    assert SURVIVOR_NAME in response.content.decode()
 
 
 def test_kishanganj_case_is_refused_the_other_way_round(kish_case, client_for, users):

@@ -192,9 +192,6 @@ def test_consent_cannot_be_withdrawn_before_it_was_given(ngo, adult):
     assert given.withdrawn_on is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a CareShare based on consent outlives the consent's expiry date: survivors_visible_to only checks "
-    "CareShare.ended_on, and nothing ends a share when its consent expires"))
 def test_share_ends_when_its_consent_expires(users, ngo, adult):
     kish = agency("NGO-KISH")
     given = consent(ngo, adult, "sharing", agency=kish, taken=20, expires_on=today() + datetime.timedelta(days=1))

@@ -110,8 +110,34 @@ def test_a_follow_up_done_is_never_escalated(ngo, left):
     assert services.escalate_follow_ups(today=follow_up.due_on + datetime.timedelta(days=60)) == 0
 
 
-def test_escalation_reaches_the_assigned_counsellor(users, ngo, left):
-    services.assign(actor=ngo, survivor=left, user=users["counsellor"], kind="counsellor")
-    follow_up = first(left)
+def test_escalation_reaches_the_assigned_counsellor(users, ngo, bongaon):
+    from .helpers import register
+
+    survivor = register(ngo, bongaon, name="Parveen Sultana")
+    placement = place(ngo, survivor, started=200)
+    services.assign(actor=ngo, survivor=survivor, user=users["counsellor"], kind="counsellor")  # at SH-KOLK
+    services.leave_care(actor=ngo, placement=placement, expected_version=placement.version, ended_on=days_ago(100),
+                        exit_reason="independent")
+    follow_up = first(survivor)
     services.escalate_follow_ups(today=follow_up.due_on + datetime.timedelta(days=15))
     assert Notification.objects.filter(user=users["counsellor"], message__startswith="Missed follow-up").exists()
+    assert not Notification.objects.filter(user=users["shelter"], message__startswith="Missed follow-up").exists()
+
+
+def test_coming_back_into_care_restarts_the_follow_ups(users, ngo, bongaon):
+    from .helpers import register, shelter
+
+    survivor = register(ngo, bongaon, name="Parveen Sultana", registered_on=days_ago(300))
+    first_stay = services.place(actor=ngo, survivor=survivor, shelter=shelter(), started_on=days_ago(300),
+                                reason="No safe place to stay.")
+    services.leave_care(actor=ngo, placement=first_stay, expected_version=first_stay.version,
+                        ended_on=days_ago(200), exit_reason="independent")
+    # Found at risk again, she comes back to the shelter.
+    second_stay = services.place(actor=ngo, survivor=survivor, shelter=shelter(), started_on=days_ago(150),
+                                 reason="Threatened by the recruiter.")
+    assert services.escalate_follow_ups() == 0  # she is in care: no visit is being missed
+    assert not Notification.objects.filter(message__startswith="Missed follow-up").exists()
+    services.leave_care(actor=ngo, placement=second_stay, expected_version=second_stay.version,
+                        ended_on=days_ago(10), exit_reason="independent")
+    pending = [(f.months, f.due_on) for f in FollowUp.objects.filter(survivor=survivor, done_on=None)]
+    assert pending == [(m, services.add_months(days_ago(10), m)) for m in (3, 6, 12)]

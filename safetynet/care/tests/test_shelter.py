@@ -80,6 +80,7 @@ def test_placement_needs_a_reason_and_a_date_not_in_the_future(ngo, adult):
 
 
 def test_transfer_moves_the_survivor(users, ngo, adult):
+    ShelterHome.objects.filter(agency__short_code="SH-N24P").update(serves="women_children")
     placement = place(ngo, adult, started=30)
     assert sees(users["shelter"], adult)
     new = services.transfer(actor=users["shelter"], placement=placement, expected_version=placement.version,
@@ -217,3 +218,11 @@ def test_a_placement_ends_once(ngo, adult):
         services.leave_care(actor=ngo, placement=placement, expected_version=placement.version, ended_on=days_ago(1),
                             exit_reason="other")
     assert FollowUp.objects.count() == 3
+
+
+def test_a_shelter_takes_only_those_it_serves(ngo, bongaon):
+    man = register(ngo, bongaon, sex="male", age_band="26-40", name="Rahul Mondal")
+    assert shelter("SH-N24P").serves == "girls"
+    with pytest.raises(ValidationError):
+        place(ngo, man, code="SH-N24P")
+    assert not Placement.objects.filter(survivor=man).exists()
