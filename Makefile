@@ -31,10 +31,10 @@ run: setup
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v xgettext >/dev/null 2>&1 \
-	    || ! fc-list 2>/dev/null | grep -qi NotoSansBengali; then \
-	  echo "installing chromium, fonts-noto-core and gettext from Debian"; \
+	    || ! fc-list 2>/dev/null | grep -qi NotoSansBengali || ! command -v java >/dev/null 2>&1; then \
+	  echo "installing chromium, fonts-noto-core, gettext and a Java runtime (Spark) from Debian"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    chromium fonts-noto-core gettext >/dev/null; fi
+	    chromium fonts-noto-core gettext default-jre-headless >/dev/null; fi
 
 # Every test, on SQLite, browser tests included.
 test: setup chromium lint

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safetynet.missing",
     "safetynet.prosecution",
     "safetynet.care",
+    "safetynet.matching",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("missing/", include("safetynet.missing.urls")),
     path("prosecution/", include("safetynet.prosecution.urls")),
     path("care/", include("safetynet.care.urls")),
+    path("matching/", include("safetynet.matching.urls")),
     path("notifications/", include("safetynet.notifications.urls")),
     path("intake/", include("safetynet.tips.intake_urls")),
     path("admin/", admin_site.urls),

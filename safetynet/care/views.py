@@ -103,6 +103,7 @@ def _page(request, survivor: Survivor, status: int = 200, **bound):
         "follow_ups": follow_ups,
         "next_follow_up": next((x for x in follow_ups if not x.done_on), None),
         "blockers": _blockers(survivor),
+        "match_candidates": _match_candidates(survivor),
         "htcds": {field: _labels(survivor, field) for field in
                   ("exploitation_types", "labour_industries", "methods_of_control", "recruitment_methods")},
         # forms
@@ -173,6 +174,14 @@ def _labels(survivor: Survivor, field: str) -> list[str]:
     from . import htcds
 
     return htcds.labels(field, getattr(survivor, field))
+
+
+def _match_candidates(survivor: Survivor):
+    """Missing-person reports the matcher found for this survivor (codes; names on review)."""
+    from safetynet.matching.models import MatchCandidate
+
+    return list(MatchCandidate.objects.filter(person_id=survivor.person_id).exclude(status="rejected")
+                .select_related("report")[:10])
 
 
 def _blockers(survivor: Survivor) -> list[str]:

@@ -43,6 +43,12 @@ class MissingPersonReport(VersionedModel):
     # Name and description are identity data: encrypted like PersonIdentity.
     name_enc = models.TextField(blank=True)
     description_enc = models.TextField(blank=True)
+    # For matching (issue 6): other names (JSON list) and the family's names (JSON: father,
+    # mother, husband), encrypted; the age as the family gave it, in the year of the report.
+    other_names_enc = models.TextField(blank=True)
+    family_names_enc = models.TextField(blank=True)
+    age = models.PositiveSmallIntegerField(_("age when reported (about)"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source_tip = models.ForeignKey("tips.Tip", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="missing_reports")
@@ -61,3 +67,14 @@ class MissingPersonReport(VersionedModel):
     def get_text(self, field: str) -> str:
         token = getattr(self, f"{field}_enc")
         return vault.decrypt(token, f"{self.public_id}:{field}") if token else ""
+
+    def get_json(self, field: str):
+        import json
+
+        text = self.get_text(field)
+        return json.loads(text) if text else None
+
+    def set_json(self, field: str, value) -> None:
+        import json
+
+        self.set_text(field, json.dumps(value, ensure_ascii=False) if value else "")

@@ -5,5 +5,6 @@ from . import views
 app_name = "missing"
 urlpatterns = [
     path("", views.missing_list, name="list"),
+    path("new/", views.new_report, name="new"),
     path("<uuid:public_id>/", views.missing_detail, name="detail"),
 ]

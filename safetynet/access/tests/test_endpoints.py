@@ -250,10 +250,11 @@ ENDPOINTS: list[Endpoint] = [
 # Rows for the tips and intake apps live beside this file (same classes, same contract).
 from .endpoints_care import ENDPOINTS as _CARE  # noqa: E402
 from .endpoints_intake import ENDPOINTS as _INTAKE  # noqa: E402
+from .endpoints_matching import ENDPOINTS as _MATCHING  # noqa: E402
 from .endpoints_prosecution import ENDPOINTS as _PROSECUTION  # noqa: E402
 from .endpoints_tips import ENDPOINTS as _TIPS  # noqa: E402
 
-ENDPOINTS += _TIPS + _INTAKE + _PROSECUTION + _CARE
+ENDPOINTS += _TIPS + _INTAKE + _PROSECUTION + _CARE + _MATCHING
 
 # Named URLs deliberately not in the table, each with the reason.
 _ADMIN_MODEL_VIEW = "admin internals of a registered model; entry is gated by the same has_permission as the changelist"
@@ -436,6 +437,26 @@ class Ctx:
             category="border", jurisdiction_code="IN-WB-N24P-PTRP", description="The same Bolero seen again."))
         return tip
 
+    # ---- matching (endpoints_matching.py)
+
+    def match_candidate(self):
+        """A family's report (Rohima Khatoon, father Abdul Karim) and the case's victim, as a run
+        would store the pair (made directly: only the review endpoints are under test)."""
+        if not hasattr(self, "_candidate"):
+            from safetynet.agencies.models import Jurisdiction
+            from safetynet.matching.models import MatchCandidate
+            from safetynet.missing.services import record_missing
+
+            report = record_missing(actor=self.users["ahtu_n24p"], jurisdiction=Jurisdiction.objects.get(
+                code="IN-WB-N24P"), source="family", name="Rohima Khatoon", sex="female", age=14,
+                family={"father": "Abdul Karim"}, description="Left for work in Kolkata.")
+            self._candidate = MatchCandidate.objects.create(
+                report=report, person=self.victim, basis="investigation", match_weight=14.2, probability=0.99,
+                fields={"name": 9.1, "father": 0.0, "sex": 0.7, "district": 2.3})
+            self.values.update({"candidate_id": str(self._candidate.public_id),
+                                "candidate_report": report.reference})
+        return self._candidate
+
     # ---- survivor care (endpoints_care.py): every record made through care/services.py
 
     def registered(self):
@@ -582,10 +603,12 @@ def _secrets(ctx: Ctx, exp: Expect) -> list[str]:
     """Nothing of the record may appear in a refusal. A counselling note is in no refused answer
     at all; the survivor's name is in none that refuses outright (some "denied" rows are a 200
     page that shows the record but must leave something out)."""
-    secrets = [ctx.values[k] for k in ("case_ref", "case_title", "victim_code", "victim_name", "victim_native",
+    secrets = [ctx.values[k] for k in ("case_ref", "case_title", "victim_name", "victim_native",
                                        "note_body", "tip_text", "reporter_phone", "clinical_note")]
     if exp.status != 200:
-        secrets.append(ctx.values["survivor_name"])
+        # A 200 "denied" row shows a record the persona may see, less what it must not: the
+        # CWC sees the victim's code on a match candidate, not who is in the report.
+        secrets += [ctx.values["survivor_name"], ctx.values["victim_code"]]
     return [*secrets, "WB 74 AB 1234"]
 
 

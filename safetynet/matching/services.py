@@ -1,0 +1,195 @@
+"""Matching missing-person reports with found persons, and the review of candidates.
+
+Who may be traced: a survivor whose family tracing has a basis (consent, a CWC order or an
+audited override: care.services.start_tracing), and a victim of a police case (the
+investigation is the legal basis). Suspects are never candidates here.
+
+A run reads names in this process only (decrypted to be normalised and compared), writes
+candidates with codes and weights, and replaces the previous run's open candidates in one
+transaction: a run that fails leaves the previous results as they were. Decisions
+(confirmed, rejected) are kept across runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safetynet.access import policy
+from safetynet.access.querysets import has_capability, memberships_with
+from safetynet.audit.services import record
+from safetynet.core.services import acting_membership
+from safetynet.missing.models import MissingPersonReport
+from safetynet.notifications.services import notify_many
+from safetynet.people.models import Person
+
+from .models import MatchCandidate, MatchRun
+
+log = logging.getLogger(__name__)
+THRESHOLD = 0.5  # match probability at or above which a pair becomes a candidate to review
+
+
+@dataclass
+class Found:
+    person: Person
+    basis: str
+
+
+def traceable_persons() -> list[Found]:
+    """Found persons whose tracing has a basis (see the module's docstring)."""
+    from safetynet.care.models import Survivor
+    from safetynet.cases.models import CaseParty
+
+    found: dict[int, Found] = {}
+    for survivor in Survivor.objects.exclude(tracing_basis="").select_related("person"):
+        found[survivor.person_id] = Found(survivor.person, survivor.tracing_basis)
+    victims = CaseParty.objects.filter(role=CaseParty.Role.VICTIM).select_related("person")
+    for party in victims:
+        found.setdefault(party.person_id, Found(party.person, "investigation"))
+    return [f for f in found.values() if f.person.identity_erased_at is None]
+
+
+AGE_MIDPOINT = {"0-11": 8, "12-17": 15, "18-25": 21, "26-40": 32, "41+": 50}
+
+
+def _person_row(found: Found) -> dict:
+    identity = getattr(found.person, "identity", None)
+    names = []
+    if identity is not None:
+        names = [identity.get_field("name_latin"), identity.get_field("name_native"), *identity.get_field("aliases")]
+    names = [n for n in names if n]
+    return {"id": found.person.code, "name": names[0] if names else "", "other_names": names[1:],
+            "sex": found.person.sex if found.person.sex != "unknown" else "",
+            "district": _district(found.person.jurisdiction)}
+
+
+def _report_row(report: MissingPersonReport) -> dict:
+    family = report.get_json("family_names") or {}
+    return {"id": report.reference, "name": report.get_text("name"),
+            "other_names": report.get_json("other_names") or [],
+            "sex": report.sex if report.sex != "unknown" else "", "age": report.age, "birth_year": report.birth_year,
+            "age_year": report.created_at.year, "district": _district(report.jurisdiction),
+            "father_name": family.get("father") or family.get("husband") or ""}
+
+
+def _district(place) -> str:
+    district = place.ancestor("district") if place is not None else None
+    return (district or place).code if place is not None else ""
+
+
+def run_matching(*, backend: str = "duckdb", reports=None, persons: list[Found] | None = None) -> MatchRun:
+    """Link every open report with every traceable person; keep decisions, replace the open
+    candidates. Never raises for bad records: they are skipped and listed on the run."""
+    from . import linkage
+
+    run = MatchRun.objects.create(kind="nightly" if reports is None and persons is None else "one")
+    reports = list(reports if reports is not None else
+                   MissingPersonReport.objects.filter(status=MissingPersonReport.Status.OPEN)
+                   .select_related("jurisdiction"))
+    persons = persons if persons is not None else traceable_persons()
+    try:
+        result = linkage.link([_report_row(r) for r in reports], [_person_row(f) for f in persons],
+                              backend=backend, threshold=THRESHOLD)
+    except Exception as exc:  # the previous candidates stay; the run says why (no names in it)
+        log.exception("matching run %s failed", run.pk)
+        MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.FAILED, finished_at=timezone.now(),
+                                                  error=type(exc).__name__[:300])
+        run.refresh_from_db()
+        return run
+    by_ref = {r.reference: r for r in reports}
+    by_code = {f.person.code: f for f in persons}
+    with transaction.atomic():
+        decided = set(MatchCandidate.objects.exclude(status=MatchCandidate.Status.CANDIDATE)
+                      .values_list("report_id", "person_id"))
+        scope = MatchCandidate.objects.filter(status=MatchCandidate.Status.CANDIDATE, report__in=reports,
+                                              person__in=[f.person for f in persons])
+        scope.delete()
+        rows = []
+        for pair in result.pairs:
+            report, found = by_ref.get(pair.left_id), by_code.get(pair.right_id)
+            if report is None or found is None or (report.pk, found.person.pk) in decided:
+                continue
+            rows.append(MatchCandidate(report=report, person=found.person, basis=found.basis, run=run,
+                                       match_weight=round(pair.match_weight, 3),
+                                       probability=round(pair.match_probability, 4),
+                                       fields={k: round(v, 3) for k, v in pair.fields.items()}))
+        MatchCandidate.objects.bulk_create(rows)
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.DONE, finished_at=timezone.now(), reports=len(reports), found=len(persons),
+            comparisons=result.comparisons, candidates=len(rows),
+            skipped=[{"record": s.id, "reason": s.reason} for s in result.skipped])
+    run.refresh_from_db()
+    return run
+
+
+# --------------------------------------------------------------------------- review
+
+
+def can_see_both(user, candidate: MatchCandidate) -> bool:
+    """Names on the review screen need identity access to the found person and sight of the
+    report (whose name is itself identity data)."""
+    from safetynet.access.lookups import can_view_identity
+
+    return (MissingPersonReport.objects.visible_to(user).filter(pk=candidate.report_id).exists()
+            and can_view_identity(user, candidate.person))
+
+
+def decide(*, actor, candidate: MatchCandidate, confirmed: bool, note: str = "") -> MatchCandidate:
+    """Confirm or reject a candidate: only someone who can see both records. A confirmation
+    marks the report found and tells its agency to contact the family."""
+    if not has_capability(actor, policy.Cap.MISSING_VIEW) or not can_see_both(actor, candidate):
+        raise PermissionDenied(_("Only someone who may see both records decides whether they are the same person."))
+    if candidate.status != MatchCandidate.Status.CANDIDATE:
+        raise ValidationError(_("This candidate was already decided; a supervisor may reopen it."))
+    membership = acting_membership(actor, policy.Cap.MISSING_VIEW)
+    with transaction.atomic():
+        candidate.status = MatchCandidate.Status.CONFIRMED if confirmed else MatchCandidate.Status.REJECTED
+        candidate.decided_by, candidate.decided_at, candidate.note = actor, timezone.now(), note.strip()[:300]
+        # The note may name people: it stays on the candidate; the audit event has codes only.
+        candidate.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
+        record(actor=actor, action="matching.confirm" if confirmed else "matching.reject", obj=candidate.report,
+               agency=membership.agency, changes={"person": candidate.person.code,
+                                                  "probability": candidate.probability})
+        if confirmed:
+            report = candidate.report
+            MissingPersonReport.objects.filter(pk=report.pk).update(status=MissingPersonReport.Status.FOUND)
+            _tell_report_owners(report, candidate)
+    return candidate
+
+
+def _tell_report_owners(report: MissingPersonReport, candidate: MatchCandidate) -> None:
+    from safetynet.accounts.models import User
+    from safetynet.agencies.models import Membership
+
+    users = User.objects.filter(is_active=True, pk__in=Membership.objects.filter(
+        agency=report.owning_agency, is_active=True, role__in=policy.roles_with(policy.Cap.MISSING_VIEW))
+        .values("user_id"))
+    notify_many([(users, _("%(ref)s may have been found (%(code)s): contact the family.") % {
+        "ref": report.reference, "code": candidate.person.code}, f"/matching/{candidate.public_id}/", True)])
+
+
+def reopen(*, actor, candidate: MatchCandidate, reason: str) -> MatchCandidate:
+    """A supervisor (AHTU head) reverses a decision; the reason is kept in the audit trail."""
+    if not memberships_with(actor, policy.Cap.CASE_MANAGE_TEAM) or not can_see_both(actor, candidate):
+        raise PermissionDenied(_("Only a supervisor who may see both records reopens a decision."))
+    if candidate.status == MatchCandidate.Status.CANDIDATE:
+        raise ValidationError(_("This candidate is still open."))
+    if len(reason.strip()) < 10:
+        raise ValidationError({"reason": [_("Say why the decision is reversed.")]})
+    membership = acting_membership(actor, policy.Cap.CASE_MANAGE_TEAM)
+    with transaction.atomic():
+        was = candidate.status
+        candidate.status, candidate.decided_by, candidate.decided_at = MatchCandidate.Status.CANDIDATE, None, None
+        candidate.note = reason.strip()[:300]  # on the record, not in the audit trail (it may name people)
+        candidate.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
+        if was == MatchCandidate.Status.CONFIRMED and not candidate.report.candidates.filter(
+                status=MatchCandidate.Status.CONFIRMED).exists():
+            MissingPersonReport.objects.filter(pk=candidate.report_id).update(status=MissingPersonReport.Status.OPEN)
+        record(actor=actor, action="matching.reopen", obj=candidate.report, agency=membership.agency,
+               changes={"person": candidate.person.code, "was": was})
+    return candidate
