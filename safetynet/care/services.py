@@ -355,6 +355,13 @@ def start_tracing(*, actor, survivor: Survivor, override_reason: str = "") -> Su
         Survivor.objects.filter(pk=survivor.pk).update(tracing_basis=basis, tracing_started_on=timezone.localdate())
         survivor.refresh_from_db()
         record(actor=actor, action="care.tracing", obj=survivor, agency=membership.agency, changes={"basis": basis})
+
+        def _match() -> None:  # tracing may start: look for the family's report now (issue 6)
+            from safetynet.matching import services as matching
+
+            matching.match_one(matching.Found(survivor.person, basis))
+
+        transaction.on_commit(_match)
     return survivor
 
 

@@ -31,6 +31,9 @@ class MatchRun(models.Model):
     # [{"record": "MP-N24P-2026-000001", "reason": "empty"}]: codes and reasons, never names.
     skipped = models.JSONField(default=list)
     error = models.CharField(max_length=300, blank=True)
+    # The trained model (Splink's JSON: m and u per level, no records) that scores one newly
+    # registered found person in real time until the next run (realtime.Index).
+    model = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -101,6 +101,14 @@ def run_matching(*, backend: str = "duckdb", reports=None, persons: list[Found] 
                                                   error=type(exc).__name__[:300])
         run.refresh_from_db()
         return run
+    model: dict = {}
+    if run.kind == "nightly":
+        try:  # the model real time uses until the next run; a run that cannot train keeps the last one
+            from . import realtime
+
+            model = realtime.train_model([_report_row(r) for r in reports] + [_person_row(f) for f in persons])
+        except Exception:
+            log.warning("matching run %s: no model for real time", run.pk, exc_info=True)
     by_ref = {r.reference: r for r in reports}
     by_code = {f.person.code: f for f in persons}
     with transaction.atomic():
@@ -121,7 +129,7 @@ def run_matching(*, backend: str = "duckdb", reports=None, persons: list[Found] 
         MatchCandidate.objects.bulk_create(rows)
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.DONE, finished_at=timezone.now(), reports=len(reports), found=len(persons),
-            comparisons=result.comparisons, candidates=len(rows),
+            comparisons=result.comparisons, candidates=len(rows), model=model,
             skipped=[{"record": s.id, "reason": s.reason} for s in result.skipped])
     run.refresh_from_db()
     return run
@@ -193,3 +201,56 @@ def reopen(*, actor, candidate: MatchCandidate, reason: str) -> MatchCandidate:
         record(actor=actor, action="matching.reopen", obj=candidate.report, agency=membership.agency,
                changes={"person": candidate.person.code, "was": was})
     return candidate
+
+
+# --------------------------------------------------------------------------- real time
+
+_index_cache: dict[tuple, object] = {}
+
+
+def _open_reports_index():
+    """The open reports, prepared and held in DuckDB with the last run's model (realtime.Index),
+    rebuilt only when the reports or the model change."""
+    from django.db.models import Count, Max
+
+    from . import realtime
+
+    run = MatchRun.objects.filter(status=MatchRun.Status.DONE).exclude(model={}).order_by("-started_at").first()
+    if run is None:
+        return None, []
+    reports = MissingPersonReport.objects.filter(status=MissingPersonReport.Status.OPEN)
+    stamp = reports.aggregate(n=Count("id"), last=Max("updated_at"))
+    key = (run.pk, stamp["n"], stamp["last"])
+    if key not in _index_cache:
+        listed = list(reports.select_related("jurisdiction"))
+        _index_cache.clear()
+        _index_cache[key] = (realtime.Index([_report_row(r) for r in listed], run.model) if listed else None,
+                             {r.reference: r for r in listed})
+    return _index_cache[key]
+
+
+def match_one(found: Found) -> list[MatchCandidate]:
+    """A found person just became traceable (a victim registered, a survivor's tracing
+    started): score them against every open report now, with the last run's model, and store
+    the candidates — so the record shows them at once instead of after the next night's run.
+    Never fails the registration: a problem is logged and the nightly run catches up."""
+    try:
+        index, reports = _open_reports_index()
+        if index is None:
+            return []
+        pairs, _skipped = index.candidates(_person_row(found), threshold=THRESHOLD)
+        made = []
+        for pair in pairs:
+            report = reports.get(pair.right_id)
+            if report is None:
+                continue
+            candidate, _created = MatchCandidate.objects.get_or_create(
+                report=report, person=found.person,
+                defaults={"basis": found.basis, "match_weight": round(pair.match_weight, 3),
+                          "probability": round(pair.match_probability, 4),
+                          "fields": {k: round(v, 3) for k, v in pair.fields.items()}})
+            made.append(candidate)
+        return made
+    except Exception:
+        log.warning("real-time matching failed for one person; the nightly run will cover it", exc_info=True)
+        return []

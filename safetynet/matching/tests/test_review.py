@@ -135,3 +135,16 @@ def test_the_nightly_command_reports_what_it_did(world_of_reports, n24p_case):
     call_command("match_persons", stdout=out, stderr=err)
     assert "candidates to review" in out.getvalue()
     assert "skipped" in err.getvalue()
+
+
+def test_a_victim_registered_after_the_nightly_run_meets_the_report_at_once(world_of_reports, n24p_case, users,
+                                                                           django_capture_on_commit_callbacks):
+    services.run_matching()  # the night before: trains the model real time uses
+    tania = MissingPersonReport.objects.get(reference__in=[
+        r.reference for r in MissingPersonReport.objects.all() if r.get_text("name") == "Tania Ghosh"])
+    assert not MatchCandidate.objects.filter(report=tania).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        party = cases.add_party(actor=users["ahtu_n24p"], case=n24p_case, role="victim", sex="female",
+                                age_band="12-17", identity={"name_latin": "Tania Ghosh", "aliases": ["তানিয়া ঘোষ"]})
+    candidate = MatchCandidate.objects.get(report=tania, person=party.person)
+    assert candidate.probability >= 0.5 and candidate.basis == "investigation" and candidate.fields
