@@ -417,18 +417,10 @@ def record_production(*, actor, production: ChildProduction, produced_at: dateti
     membership = acting_membership(actor, policy.Cap.CWC_DECIDE)
     if not productions_for(actor).filter(pk=production.pk).exists():
         raise PermissionDenied(_("Your role does not allow this."))
-    now = now or timezone.now()
-    if production.produced_at:
-        raise ValidationError({"produced_at": [_("The production was already recorded.")]})
-    # Compared to the minute: the form gives minutes, and "now" in the same minute as the
-    # rescue is not "before" it.
-    if produced_at < production.rescued_at.replace(second=0, microsecond=0):
-        raise ValidationError({"produced_at": [_("The child cannot be produced before the rescue.")]})
-    if produced_at > now + datetime.timedelta(minutes=10):
-        raise ValidationError({"produced_at": [_("This time is in the future.")]})
+    from safetynet.rescues.services import save_production
+
     with transaction.atomic():
-        ChildProduction.objects.filter(pk=production.pk).update(produced_at=produced_at)
-        production.produced_at = produced_at
+        save_production(production, produced_at, now)
         record(actor=actor, action="care.cwc_production", obj=production.person, agency=membership.agency,
                changes={"person": production.person.code, "late": produced_at > production.due_at})
     return production

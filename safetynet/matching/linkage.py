@@ -245,7 +245,8 @@ def prepare(rows: Iterable[dict], *, reference_year: int | None = None,
         try:
             prepared, reason = _prepare_one(row, uid, year)
         except Exception as exc:  # a record must never stop a run: report it and go on
-            logger.warning("record %s not usable: %s", uid, exc, exc_info=True)
+            # The type only: the message or traceback could quote the record's name.
+            logger.warning("record %s not usable: %s", uid, type(exc).__name__)
             prepared, reason = None, f"not readable ({type(exc).__name__})"
         if prepared is not None and uid in seen:
             prepared, reason = None, "duplicate id"

@@ -29,6 +29,12 @@ def record_missing(*, actor, jurisdiction, source: str, description: str, name: 
     errors: dict[str, list[str]] = {}
     if not (description or name).strip():
         errors["description"] = [_("Describe the missing person.")]
+    if name.strip():
+        from safetynet.matching.normalise import normalise_name
+
+        if normalise_name(name).problem == "unsupported_script":
+            # The matcher reads Latin, Bengali and Devanagari: a name it cannot read would never be matched.
+            errors["name"] = [_("Write the name in Latin, Bengali or Devanagari letters.")]
     if age is not None and not 0 <= age <= 110:
         errors["age"] = [_("Give an age between 0 and 110 (about is fine).")]
     this_year = timezone.localdate().year

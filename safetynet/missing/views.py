@@ -28,12 +28,13 @@ def missing_list(request):
 def missing_detail(request, public_id):
     report = get_missing_report_for(request.user, public_id)
     # The name and description identify the person: every display is logged.
-    shown = [f for f in ("name", "description") if getattr(report, f"{f}_enc")]
+    shown = [f for f in ("name", "description", "other_names", "family_names") if getattr(report, f"{f}_enc")]
     if shown:
         record_access(actor=request.user, person_code=report.reference, fields=shown, purpose="missing-person report",
                       agency=report.owning_agency)
-    return render(request, "missing/detail.html", {"report": report, "name": report.get_text("name"),
-                                                   "description": report.get_text("description")})
+    return render(request, "missing/detail.html", {
+        "report": report, "name": report.get_text("name"), "description": report.get_text("description"),
+        "other_names": report.get_json("other_names") or [], "family": report.get_json("family_names") or {}})
 
 
 @login_required

@@ -272,14 +272,24 @@ def record_production(*, actor, production: ChildProduction, produced_at: dateti
     if rescue is None or not RescueOperation.objects.visible_to(actor, policy.Cap.RESCUE_PLAN).filter(
             pk=rescue.pk).exists():  # a child who came forward is produced through the CWC's own page
         raise PermissionDenied(_("Your role does not allow this."))
-    now = now or timezone.now()
-    if produced_at < production.rescued_at:
-        raise ValidationError({"produced_at": [_("The child cannot be produced before the rescue.")]})
-    if produced_at > now + datetime.timedelta(minutes=10):
-        raise ValidationError({"produced_at": [_("This time is in the future.")]})
     with transaction.atomic():
-        ChildProduction.objects.filter(pk=production.pk).update(produced_at=produced_at)
-        production.produced_at = produced_at
+        save_production(production, produced_at, now)
         record(actor=actor, action="rescue.cwc_production", obj=rescue, agency=rescue.owning_agency,
                changes={"person": production.person.code, "late": produced_at > production.due_at})
     return production
+
+
+def save_production(production: ChildProduction, produced_at: datetime.datetime,
+                    now: datetime.datetime | None = None) -> None:
+    """Check and store the time a child was produced before the CWC. The callers check who may
+    (the rescue team here, the CWC in care.services) and write their own audit event."""
+    now = now or timezone.now()
+    if production.produced_at:
+        raise ValidationError({"produced_at": [_("The production was already recorded.")]})
+    # Compared to the minute: forms give minutes, and "now" in the rescue's minute is not before it.
+    if produced_at < production.rescued_at.replace(second=0, microsecond=0):
+        raise ValidationError({"produced_at": [_("The child cannot be produced before the rescue.")]})
+    if produced_at > now + datetime.timedelta(minutes=10):
+        raise ValidationError({"produced_at": [_("This time is in the future.")]})
+    ChildProduction.objects.filter(pk=production.pk).update(produced_at=produced_at)
+    production.produced_at = produced_at

@@ -148,3 +148,19 @@ def test_a_victim_registered_after_the_nightly_run_meets_the_report_at_once(worl
                                 age_band="12-17", identity={"name_latin": "Tania Ghosh", "aliases": ["তানিয়া ঘোষ"]})
     candidate = MatchCandidate.objects.get(report=tania, person=party.person)
     assert candidate.probability >= 0.5 and candidate.basis == "investigation" and candidate.fields
+
+
+def test_a_family_report_keeps_what_the_matcher_needs_and_refuses_what_it_cannot_read(users, client_for):
+    officer = users["ahtu_n24p"]
+    n24p = Jurisdiction.objects.get(code="IN-WB-N24P")
+    with pytest.raises(ValidationError) as exc:
+        record_missing(actor=officer, jurisdiction=n24p, source="family", name="ரஹீமா", description="Tamil name")
+    assert "Latin, Bengali or Devanagari" in str(exc.value)
+    with pytest.raises(ValidationError):
+        record_missing(actor=officer, jurisdiction=n24p, source="family", name="Rohima", age=140, description="x")
+    assert not MissingPersonReport.objects.filter(jurisdiction=n24p).exists()  # nothing half-saved
+    report = record_missing(actor=officer, jurisdiction=n24p, source="family", name="Rohima Khatoon", age=14,
+                            other_names=["রহিমা খাতুন"], family={"father": "Abdul Karim"}, description="x")
+    page = client_for("ahtu_n24p").get(f"/missing/{report.public_id}/").content.decode()
+    assert "রহিমা খাতুন" in page and "Abdul Karim" in page and "14 (" in page
+    assert "Abdul Karim" not in client_for("ahtu_kish").get(f"/missing/{report.public_id}/").content.decode()
