@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safetynet.agencies.models import Agency
 from safetynet.core.forms import DATE, DATETIME, UniqueIds, VersionedForm
-from safetynet.people.models import Person
+from safetynet.people.forms import band_for_age_or_error
+from safetynet.people.models import MAX_AGE, Person
 from safetynet.tips.forms import PlaceField, place_choices
 
 from . import htcds
@@ -56,15 +57,37 @@ class RegisterForm(ProfileForm):
                                            "who came forward."))
     name_latin = forms.CharField(label=_("Name (Latin letters)"), required=False, max_length=200)
     name_native = forms.CharField(label=_("Name in the survivor's own script"), required=False, max_length=200)
+    father_name = forms.CharField(label=_("Father's or husband's name"), required=False, max_length=200,
+                                  help_text=_("Families give it when they report someone missing: it tells apart "
+                                              "people with the same name."))
+    age = forms.IntegerField(label=_("Age in years (about)"), required=False, min_value=0, max_value=MAX_AGE,
+                             help_text=_("As told. Used with the year of this record to find the person in "
+                                         "missing-person reports; the age band is filled from it."))
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.FEMALE)
-    age_band = forms.ChoiceField(label=_("Age"), choices=Person.AgeBand.choices,
-                                 help_text=_("Under 18 or not known: the CWC is told at once (24 hours)."))
+    age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "—"), *Person.AgeBand.choices], required=False,
+                                 help_text=_("Filled from the age when one is written. Under 18 or not known: the "
+                                             "CWC is told at once (24 hours)."))
     nationality = forms.ChoiceField(label=_("Nationality"), choices=Person.Nationality.choices)
     jurisdiction = PlaceField(label=_("District where the survivor is"), choices=place_choices)
     registered_on = forms.DateField(label=_("Registered on"), widget=DATE)
 
-    field_order = ["came_via", "person", "name_latin", "name_native", "sex", "age_band", "nationality",
-                   "jurisdiction", "registered_on", "language"]
+    field_order = ["came_via", "person", "name_latin", "name_native", "father_name", "sex", "age", "age_band",
+                   "nationality", "jurisdiction", "registered_on", "language"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("age") is None and not data.get("age_band") and not data.get("person") and "age" not in self.errors:
+            self.add_error("age_band", _("Write the age, or choose the age band (\"Not known\" if nobody knows)."))
+        band_for_age_or_error(self, data)
+        return data
+
+    def identity(self) -> dict:
+        """The new person's identity as register_person takes it (empty fields left out)."""
+        d = self.cleaned_data
+        ident = {k: d[k].strip() for k in ("name_latin", "name_native", "father_name") if d[k].strip()}
+        if d["age"] is not None:
+            ident["age"] = str(d["age"])
+        return ident
 
     def __init__(self, *args, victims=(), **kwargs):
         super().__init__(*args, **kwargs)

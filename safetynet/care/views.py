@@ -255,7 +255,7 @@ def register(request):
         d = form.cleaned_data
         person = next((p for p in victims if str(p.public_id) == d["person"]), None) if d["person"] else None
         profile = _profile(d)
-        identity = {k: d[k] for k in ("name_latin", "name_native") if d[k].strip()}
+        identity = form.identity()
         try:
             survivor = services.register_survivor(
                 actor=user, came_via=d["came_via"], jurisdiction=_jurisdiction(d["jurisdiction"]),

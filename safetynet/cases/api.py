@@ -13,6 +13,7 @@ from safetynet.access import policy
 from safetynet.access.lookups import get_case_for
 from safetynet.agencies.models import Jurisdiction
 from safetynet.core.services import acting_membership
+from safetynet.people.models import MAX_AGE, Person
 
 from . import services
 from .models import Case, CaseParty
@@ -118,8 +119,24 @@ class PartySerializer(serializers.Serializer):
     nationality = serializers.ChoiceField(choices=["IN", "BD", "NP", "other", "unknown"], default="unknown")
     name_native = serializers.CharField(max_length=200, required=False, allow_blank=True, write_only=True)
     name_latin = serializers.CharField(max_length=200, required=False, allow_blank=True, write_only=True)
+    father_name = serializers.CharField(max_length=200, required=False, allow_blank=True, write_only=True)
+    age = serializers.IntegerField(min_value=0, max_value=MAX_AGE, required=False, allow_null=True, write_only=True)
     person = serializers.UUIDField(read_only=True)
     code = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        """An age fills an unknown age band and must agree with a given one (as the form)."""
+        age = attrs.get("age")
+        if age is not None:
+            expected = Person.band_for_age(age)
+            if attrs.get("age_band", "unknown") == "unknown":
+                attrs["age_band"] = expected
+            elif attrs["age_band"] != expected:
+                band = Person.AgeBand(attrs["age_band"]).label
+                raise serializers.ValidationError({"age": [_("An age of %(age)s is not in the age band chosen "
+                                                             "(%(band)s): correct one of them.")
+                                                           % {"age": age, "band": band}]})
+        return attrs
 
 
 class CaseParties(APIView):
@@ -129,7 +146,9 @@ class CaseParties(APIView):
         serializer = PartySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        identity = {k: data[k] for k in ("name_native", "name_latin") if data.get(k)}
+        identity = {k: data[k] for k in ("name_native", "name_latin", "father_name") if data.get(k)}
+        if data.get("age") is not None:
+            identity["age"] = str(data["age"])
         party = services.add_party(actor=request.user, case=case, role=data["role"], sex=data["sex"],
                                    age_band=data["age_band"], nationality=data["nationality"], identity=identity)
         return Response({"person": str(party.person.public_id), "code": party.person.code, "role": party.role,

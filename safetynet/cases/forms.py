@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.agencies.models import Jurisdiction
-from safetynet.people.models import Person
+from safetynet.people.forms import band_for_age_or_error
+from safetynet.people.models import MAX_AGE, Person
 
 from .models import Case, CaseParty
 
@@ -50,7 +51,19 @@ class PartyForm(forms.Form):
     id_numbers = forms.CharField(label=_("ID numbers, with the type (one a line)"), required=False, max_length=2000,
                                  widget=forms.Textarea(attrs={"rows": 2}))
 
+    father_name = forms.CharField(label=_("Father's or husband's name"), max_length=200, required=False,
+                                  help_text=_("Families give it when they report someone missing: it tells apart "
+                                              "people with the same name."))
+    age = forms.IntegerField(label=_("Age in years (about)"), required=False, min_value=0, max_value=MAX_AGE,
+                             help_text=_("As told. Used with the year of this record to find the person in "
+                                         "missing-person reports; the age band is filled from it."))
+
     LIST_FIELDS = ("aliases", "phones", "addresses", "id_numbers")
+
+    def clean(self):
+        data = super().clean()
+        band_for_age_or_error(self, data)
+        return data
 
     def clean_phones(self):
         import re
@@ -67,7 +80,8 @@ class PartyForm(forms.Form):
 
     def identity(self) -> dict:
         data = self.cleaned_data
-        ident = {"name_native": data["name_native"], "name_latin": data["name_latin"]}
+        ident = {"name_native": data["name_native"], "name_latin": data["name_latin"],
+                 "father_name": data["father_name"], "age": "" if data["age"] is None else str(data["age"])}
         for field in self.LIST_FIELDS:
             ident[field] = [line.strip() for line in data[field].splitlines() if line.strip()]
         return {k: v for k, v in ident.items() if v}

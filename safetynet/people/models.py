@@ -70,6 +70,15 @@ class Person(VersionedModel):
     def is_child(self) -> bool:
         return self.age_band in {self.AgeBand.UNDER_12, self.AgeBand.AGE_12_17}
 
+    @classmethod
+    def band_for_age(cls, age: int) -> str:
+        """The age band an age in years falls in (the bands the non-identifying record keeps)."""
+        for upper, band in ((11, cls.AgeBand.UNDER_12), (17, cls.AgeBand.AGE_12_17), (25, cls.AgeBand.AGE_18_25),
+                            (40, cls.AgeBand.AGE_26_40)):
+            if age <= upper:
+                return band
+        return cls.AgeBand.AGE_41_PLUS
+
 
 # Vault fields: name -> kind ("text" or "list"). Lists are stored as encrypted JSON.
 IDENTITY_FIELDS: dict[str, str] = {
@@ -79,7 +88,14 @@ IDENTITY_FIELDS: dict[str, str] = {
     "phones": "list",
     "addresses": "list",
     "id_numbers": "list",       # "Aadhaar 1234 ...", "NID ...": type and number as written
+    # For finding the person in missing-person reports (issue 6): a family reports "Rohima, about
+    # 14, daughter of Abdul Karim". The age in years as told when registered (the record's own
+    # year makes it a birth year), and the father's or husband's name. Both identify in
+    # combination with a name, so they live in the vault, not beside the age band.
+    "father_name": "text",
+    "age": "text",
 }
+MAX_AGE = 120
 
 
 class PersonIdentity(VersionedModel):
@@ -90,6 +106,8 @@ class PersonIdentity(VersionedModel):
     phones_enc = models.TextField(blank=True, default="")
     addresses_enc = models.TextField(blank=True, default="")
     id_numbers_enc = models.TextField(blank=True, default="")
+    father_name_enc = models.TextField(blank=True, default="")
+    age_enc = models.TextField(blank=True, default="")
     photo_enc = models.TextField(blank=True, default="")
     photo_content_type = models.CharField(max_length=40, blank=True)
 

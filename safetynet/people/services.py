@@ -13,7 +13,7 @@ from safetynet.audit.services import record
 from safetynet.core.models import next_serial
 from safetynet.core.services import acting_membership, snapshot
 
-from .models import IDENTITY_FIELDS, IdentityTombstone, Person, PersonIdentity
+from .models import IDENTITY_FIELDS, MAX_AGE, IdentityTombstone, Person, PersonIdentity
 from .signals import identity_changed
 
 PERSON_FIELDS = ["sex", "age_band", "nationality", "jurisdiction"]
@@ -44,6 +44,10 @@ def _validate_identity(identity: dict) -> dict:
             raise ValidationError(_("%(field)s must be text.") % {"field": field})
         if IDENTITY_FIELDS[field] == "text" and value and len(value) > 200:
             raise ValidationError(_("A name may be at most 200 characters."))
+    age = identity.get("age")
+    if age and not (str(age).strip().isdigit() and int(str(age).strip()) <= MAX_AGE):
+        raise ValidationError({"age": [_("Write the age as a whole number of years, from 0 to %(max)s.")
+                                       % {"max": MAX_AGE}]})
     return identity
 
 
