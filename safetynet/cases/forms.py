@@ -36,7 +36,8 @@ class StatusForm(forms.Form):
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the case"), choices=CaseParty.Role.choices)
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, initial=Person.Sex.UNKNOWN)
-    age_band = forms.ChoiceField(label=_("Age"), choices=Person.AgeBand.choices, initial=Person.AgeBand.UNKNOWN)
+    age_band = forms.ChoiceField(label=_("Age band"), choices=Person.AgeBand.choices, initial=Person.AgeBand.UNKNOWN,
+                                 help_text=_("Filled from the age in years, when you write it below."))
     nationality = forms.ChoiceField(label=_("Nationality"), choices=Person.Nationality.choices,
                                     initial=Person.Nationality.UNKNOWN)
     name_native = forms.CharField(label=_("Name in own script"), max_length=200, required=False,
