@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("safetynet.people.urls")),
     path("audit/", include("safetynet.audit.urls")),
     path("stats/", include("safetynet.stats.urls")),
+    path("report/missing/", include("safetynet.missing.public_urls")),
     path("report/", include("safetynet.tips.report_urls")),
     path("tips/", include("safetynet.tips.urls")),
     path("rescues/", include("safetynet.rescues.urls")),

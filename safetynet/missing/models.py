@@ -49,7 +49,15 @@ class MissingPersonReport(VersionedModel):
     family_names_enc = models.TextField(blank=True)
     age = models.PositiveSmallIntegerField(_("age when reported (about)"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a report from the public form: nobody is signed in there (as for public tips).
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    # The public form (issue 6): the number the police call the family back on (identity data,
+    # encrypted), when the family agreed to the search, and the keyed hash of the receipt code
+    # with which the family checks the report's status (the code itself is never stored).
+    contact_phone_enc = models.TextField(blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    receipt_hash = models.CharField(max_length=64, blank=True, db_index=True)
     source_tip = models.ForeignKey("tips.Tip", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="missing_reports")
 
@@ -78,3 +86,27 @@ class MissingPersonReport(VersionedModel):
         import json
 
         self.set_text(field, json.dumps(value, ensure_ascii=False) if value else "")
+
+
+class MissingPhoto(models.Model):
+    """A photo of the missing person (like tips.TipPhoto): re-encoded without metadata by
+    tips/photos.clean_photo, encrypted in the vault, shown only to who can see the report."""
+
+    report = models.ForeignKey(MissingPersonReport, on_delete=models.CASCADE, related_name="photos")
+    content_enc = models.TextField()
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def context(self) -> str:
+        return f"{self.report.public_id}:photo:{self.size}:{self.width}x{self.height}"
+
+    def set_content(self, content: bytes) -> None:
+        self.content_enc = vault.encrypt(content, self.context())
+
+    def get_content(self) -> bytes:
+        return vault.decrypt_bytes(self.content_enc, self.context())
