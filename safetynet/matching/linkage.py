@@ -18,16 +18,20 @@ Each pair keeps every field's match weight (log2 of its Bayes factor: positive f
 of the same person, negative against, 0 when a side is missing) and the agreement level,
 so a reviewer sees why two records were put side by side. The fields (``FIELDS``):
 
-- ``name``: the whole name: same spelling, same sound in any word order, Jaro-Winkler ≥ 0.92;
-- ``given``: the given name: same spelling, same sound, Jaro-Winkler ≥ 0.9, another name
-  (alias, pet name) that sounds like the other side's name, Jaro-Winkler ≥ 0.8;
+- ``given``: the given name: same spelling, same sound, Jaro-Winkler ≥ 0.9, the whole name
+  the same sound in another word order, another name (alias, pet name) that sounds like the
+  other side's name, Jaro-Winkler ≥ 0.8. (No separate whole-name field: with given and family
+  it counted the same name evidence three times.);
 - ``family``: the family name and the father's (or husband's) name *together*, because
   siblings share both: scored separately, their agreement was counted twice and siblings came
   out as matches. Levels: same family name and father; same father, another family name (a
   woman written Khatun/Begum/Devi); same family name with the father not known, similar, or
-  different; similar family name;
-- ``sex``; ``birth_year`` (same, ±1, ±3 years, more); ``district`` (same district, same
-  state when ``district_relation="state"``, the default in link/dedupe, different).
+  different; similar family name; and, first, same family name and father with another
+  given name (a sibling), which weighs nothing;
+- ``sex``; ``birth_year``: the date of birth when both sides have one (same, day and month
+  swapped, 1 character off, same year), else the year (same, ±1, ±3 years, more);
+  ``district`` (same district, same state when ``district_relation="state"``, the default in
+  link/dedupe, different); ``id_number`` (same, 1-2 characters off, different); ``address``.
 
 The phonetic keys are ``safetynet.matching.normalise``'s; m and u are bounded away from 0
 after training (``_bound``) so no field vetoes or guarantees a match on its own.
@@ -43,7 +47,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -69,18 +73,47 @@ U_MAX_PAIRS = 5e6
 EM_MAX_PAIRS = 2e6
 SEED = 6
 M_FLOOR = 0.01  # see _bound
+# m of two levels fixed by hand (settings): how often the same person's two records show them.
+M_ANOTHER_FATHER = 0.05  # the same family name and another father's given name
+M_YEARS_APART = 0.03  # birth years more than 3 years apart
+# Below this many possible pairs EM is not run: a few dozen records hold too few matches to
+# learn m from (it learnt "same family name" as evidence against in a list of 13). m is then
+# taken from SMALL_LIST_M: how often one person's two records agree so, by field and level,
+# judged for names as South Asian records write them (u is still measured on the data).
+SMALL_PAIRS = 1_000
+SMALL_LIST_M = {
+    "given": {"same spelling": 0.55, "same sound": 0.25, "similar spelling (0.9)": 0.05,
+              "whole name the same sound, another word order": 0.02, "another name sounds the same": 0.03,
+              "similar spelling (0.8)": 0.04, "different": 0.06},
+    "family": {"same family name and father, another given name (a sibling?)": 0.05,
+               "same family name and father": 0.45, "same father, another family name": 0.05,
+               "same family name, father not known": 0.3, "same family name, similar father": 0.04,
+               "similar spelling (0.88)": 0.03, "different": 0.05},
+    "sex": {"same": 0.98},
+    "birth_year": {"same date of birth": 0.3, "date of birth with day and month swapped": 0.01,
+                   "date of birth 1 character off": 0.03, "same year of birth, another day": 0.01,
+                   "same year": 0.3, "within 1 year": 0.2, "within 3 years": 0.12},
+    "district": {"same district": 0.6, "same state": 0.2, "different": 0.2},
+    "id_number": {"same number": 0.85, "1 or 2 characters off": 0.05, "different": 0.1},
+    "address": {"same address": 0.5, "similar spelling (0.9)": 0.2, "different": 0.3},
+}
 U_FLOOR = 1e-5
 
 # The columns of a prepared row, in order, with their Arrow types (see _to_arrow).
 STRING_COLUMNS = ("unique_id", "source_dataset", "name_latin", "name_key", "given", "family", "name_phonetic",
                   "given_phonetic", "family_phonetic", "father_latin", "father_phonetic", "father_given",
-                  "father_given_phonetic", "sex", "district", "state")
+                  "father_given_phonetic", "sex", "district", "state", "date_of_birth", "id_number", "address")
 LIST_COLUMNS = ("name_phonetics", "other_phonetics", "block_keys")
 INT_COLUMNS = ("birth_year",)
 # One side's other names (aliases, pet names) sound like the other side's name or given name.
 ANOTHER_NAME = ("size(array_intersect(name_phonetics_l, other_phonetics_r)) > 0"
                 " or size(array_intersect(other_phonetics_l, name_phonetics_r)) > 0")
-FIELDS = ("name", "given", "family", "sex", "birth_year", "district")
+# The whole name is not a field of its own: given and family already weigh it (counted twice, it
+# made namesakes certain); a name written in another word order is a level of ``given``.
+FIELDS = ("given", "family", "sex", "birth_year", "district", "id_number", "address")
+# The columns a record may have (docs/matching.md, "Input columns"); only name is required.
+INPUT_COLUMNS = ("id", "name", "other_names", "sex", "age", "birth_year", "date_of_birth", "age_year", "district",
+                 "father_name", "id_number", "address")
 
 
 @dataclass(frozen=True)
@@ -88,6 +121,9 @@ class Skipped:
     id: str
     reason: str  # "empty name", "name in an unsupported script", "impossible age (130)"...
     side: str = ""  # "left" or "right" when two lists are linked
+    # True: the record was used and only the value the reason names was not ("date of birth not
+    # read (14 yrs); used without it"): a typo in one field must not drop a missing child.
+    kept: bool = False
 
 
 @dataclass
@@ -253,6 +289,8 @@ def prepare(rows: Iterable[dict], *, reference_year: int | None = None,
         if prepared is None:
             skipped.append(Skipped(uid, reason or "not usable"))
             continue
+        if reason:  # used, without the value the reason names
+            skipped.append(Skipped(uid, reason, kept=True))
         seen.add(uid)
         if source_dataset is not None:
             prepared["source_dataset"] = source_dataset
@@ -271,6 +309,11 @@ def _prepare_one(row: dict, uid: str, year: int) -> tuple[dict | None, str | Non
     birth_year, problem = _birth_year(row, year)
     if problem:
         return None, problem
+    dob, born, note, usable = _date_of_birth(row.get("date_of_birth"), _record_year(row, year))
+    if not usable:
+        return None, note
+    if born is not None:  # a date of birth gives the birth year (before age or birth_year)
+        birth_year = born
 
     name_key = _phonetic_key(nn)
     given_phonetic = _word_phonetic(nn.given)
@@ -314,9 +357,70 @@ def _prepare_one(row: dict, uid: str, year: int) -> tuple[dict | None, str | Non
         "father_given_phonetic": father_given_phonetic,
         "sex": _sex(row.get("sex")),
         "birth_year": birth_year,
+        "date_of_birth": dob,
         "district": district_key,
         "state": state,
-    }, None
+        "id_number": _id_number(row.get("id_number")),
+        "address": " ".join(_words(_text(row.get("address")))) or None,
+    }, note
+
+
+def _record_year(row: dict, year: int) -> int:
+    """The year the record was made: its age_year when readable, else the reference year. A
+    birth year is impossible relative to it, not to today (a 1900 birth in a 2008 record is fine)."""
+    when = _number(_text(row.get("age_year")))
+    return int(when) if when is not None and 1900 <= when <= year + 1 else year
+
+
+# ISO 2008-05-14 (also with / or .), 14/05/2008 or 14-05-2008 (day first), 2008-05, 2008
+_DATE_FORMATS = (("ymd", re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")),
+                 ("dmy", re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")),
+                 ("ym", re.compile(r"(\d{4})[-/.](\d{1,2})")), ("y", re.compile(r"(\d{4})")))
+
+
+def _date_of_birth(value: Any, record_year: int) -> tuple[str | None, int | None, str | None, bool]:
+    """A date of birth as written -> (ISO date when day, month and year are all known, birth
+    year, note, whether the record can be used). Bengali and Devanagari digits are read; a
+    time after the date is ignored.
+
+    - "", "unknown": nothing, no note;
+    - a date with an impossible day or month ("1945-04-93", "31/13/2008"): the year only, and a
+      note (the record is used);
+    - no date in it ("14 yrs"): nothing, and a note (the record is used without it);
+    - a year before record_year - MAX_AGE or after record_year: the record is skipped, as
+      for an impossible birth year.
+    """
+    text = _ascii_digits(_text(value))
+    if not re.search(r"\d", text):
+        return None, None, None, True
+    text = re.split(r"[T ]\d{1,2}:", text, maxsplit=1)[0].strip()  # "2008-05-14 00:00:00" from a spreadsheet
+    layout, found = next(((lay, m) for lay, pattern in _DATE_FORMATS if (m := pattern.fullmatch(text))),
+                         ("", None))
+    if found is None:
+        return None, None, f"date of birth not read ({text}); used without it", True
+    parts = dict(zip(layout, (int(g) for g in found.groups()), strict=True))
+    born = parts["y"]
+    if not record_year - MAX_AGE <= born <= record_year:
+        return None, None, f"impossible date of birth ({text})", False
+    if layout in ("y", "ym"):
+        if layout == "ym" and not 1 <= parts["m"] <= 12:
+            return None, born, f"impossible month of birth ({text}); only the year used", True
+        return None, born, None, True
+    try:
+        iso = date(born, parts["m"], parts["d"]).isoformat()
+    except ValueError:
+        return None, born, f"impossible date of birth ({text}); only the year used", True
+    return iso, born, None, True
+
+
+def _id_number(value: Any) -> str | None:
+    """A document number (Aadhaar, NID, birth certificate, passport) as uppercase letters and
+    digits: "1234 5678 9012" and "1234-5678-9012" meet. Without a digit, or shorter than 4
+    ("N/A", "none", "0"), or one repeated character ("000000"), it is not a number."""
+    key = re.sub(r"[^0-9A-Z]", "", _ascii_digits(_text(value)).upper())
+    if len(key) < 4 or not re.search(r"\d", key) or len(set(key)) == 1:
+        return None
+    return key
 
 
 def _birth_year(row: dict, year: int) -> tuple[int | None, str | None]:
@@ -325,7 +429,8 @@ def _birth_year(row: dict, year: int) -> tuple[int | None, str | None]:
         born = _number(raw_birth)
         if born is None:
             return None, None  # "not known" and the like: no birth year, the record still counts
-        if not year - MAX_AGE <= born <= year + 1:
+        made = _record_year(row, year)
+        if not made - MAX_AGE <= born <= made + 1:
             return None, f"impossible birth year ({raw_birth})"
         return int(born), None
     raw_age = _text(row.get("age"))
@@ -372,48 +477,88 @@ def settings(link_type: LinkType, *, district_relation: str | None = None) -> Se
             cll.ExactMatchLevel("given_phonetic", term_frequency_adjustments=True).configure(
                 label_for_charts="same sound"),
             jw("given", 0.9),
+            # "Khatun Rahima" and "Rahima Khatoon": the whole name sounds the same in another order
+            cll.CustomLevel("name_key_l = name_key_r", "whole name the same sound, another word order"),
             cll.CustomLevel(ANOTHER_NAME, "another name sounds the same", base_dialect_str="spark"),
             jw("given", 0.8),  # not lower: DuckDB and the Spark UDF compute Jaro differently below ~0.8
-            cll.ElseLevel(),
-        ])
-    name = cl.CustomComparison(
-        output_column_name="name", comparison_description="the whole name, in any order",
-        comparison_levels=[
-            cll.NullLevel("name_key"),
-            cll.ExactMatchLevel("name_latin").configure(label_for_charts="same spelling"),
-            cll.ExactMatchLevel("name_key", term_frequency_adjustments=True).configure(label_for_charts="same sound"),
-            jw("name_latin", 0.92),
-            cll.ElseLevel(),
+            cll.ElseLevel().configure(label_for_charts="different"),
         ])
     same_family = "family_phonetic_l = family_phonetic_r"
     same_father = "father_given_phonetic_l = father_given_phonetic_r"
     no_father = "(father_given_phonetic_l is null or father_given_phonetic_r is null)"
+    other_given = ("given_phonetic_l <> given_phonetic_r and name_key_l <> name_key_r"
+                   f" and not ({ANOTHER_NAME})")
+    # Every level where the family name agrees is adjusted by how common that name is (Khatun,
+    # Begum, Islam are shared by many households): Splink replaces the level's average u by the
+    # name's frequency, taken relative to the u of the plain "same family name" level below.
+    tf_family: dict[str, Any] = {}
     family = cl.CustomComparison(
         output_column_name="family",
         comparison_description="family name and father's or husband's name, together (siblings share both)",
         comparison_levels=[
             cll.And(cll.NullLevel("family"), cll.NullLevel("father_given_phonetic")),
-            cll.CustomLevel(f"{same_family} and {same_father}", "same family name and father"),
+            # A brother or sister: same family name, same father, (usually) same district and close
+            # ages. When the given names differ too, that agreement says "same family", not "same
+            # person": it weighs nothing (m = u, fixed), and the different given name counts against.
+            cll.CustomLevel(f"{same_family} and {same_father} and {other_given}",
+                            "same family name and father, another given name (a sibling?)",
+                            base_dialect_str="spark").configure(
+                m_probability=0.05, u_probability=0.05, fix_m_probability=True, fix_u_probability=True),
+            cll.CustomLevel(f"{same_family} and {same_father}", "same family name and father").configure(
+                **tf_family),
             cll.CustomLevel(same_father, "same father, another family name"),
-            cll.CustomLevel(f"{same_family} and {no_father}", "same family name, father not known"),
+            cll.CustomLevel(f"{same_family} and {no_father}", "same family name, father not known").configure(
+                **tf_family),
             cll.And(cll.CustomLevel(same_family), cll.JaroWinklerLevel("father_given", 0.8)).configure(
-                label_for_charts="same family name, similar father"),
-            cll.CustomLevel(same_family, "same family name, another father"),
+                label_for_charts="same family name, similar father", **tf_family),
+            # Fixed, not learnt: EM learnt this level as evidence FOR (+8.7 bits) where a few
+            # family names are shared by many households (Khatun, Islam). Another father is evidence
+            # against; not a veto, since one record may give the husband's name, the other the father's.
+            cll.CustomLevel(same_family, "same family name, another father").configure(
+                m_probability=M_ANOTHER_FATHER, fix_m_probability=True, **tf_family),
             jw("family", 0.88),
-            cll.ElseLevel(),
+            cll.ElseLevel().configure(label_for_charts="different"),
         ])
     sex = cl.CustomComparison(output_column_name="sex", comparison_description="sex", comparison_levels=[
         cll.NullLevel("sex"),
         cll.ExactMatchLevel("sex").configure(label_for_charts="same"),
         cll.ElseLevel().configure(label_for_charts="different", m_probability=0.02),
     ])
-    birth = cl.CustomComparison(output_column_name="birth_year", comparison_description="year of birth (from age)",
+    # One comparison for the date and the year of birth: as two, the year would be counted again
+    # whenever the dates agree. The date's levels apply when both sides have a full date.
+    dates = "date_of_birth_l is not null and date_of_birth_r is not null"
+    swapped = (f"{dates} and substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4)"
+               " and substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
+               " and substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)")
+    birth = cl.CustomComparison(output_column_name="birth_year",
+                                comparison_description="date of birth, or year of birth (from age)",
                                 comparison_levels=[
         cll.NullLevel("birth_year"),
+        cll.ExactMatchLevel("date_of_birth").configure(label_for_charts="same date of birth"),
+        cll.CustomLevel(swapped, "date of birth with day and month swapped"),
+        cll.LevenshteinLevel("date_of_birth", 1).configure(label_for_charts="date of birth 1 character off"),
+        cll.CustomLevel(f"{dates} and birth_year_l = birth_year_r", "same year of birth, another day"),
         cll.ExactMatchLevel("birth_year").configure(label_for_charts="same year"),
         cll.AbsoluteDifferenceLevel("birth_year", 1).configure(label_for_charts="within 1 year"),
         cll.AbsoluteDifferenceLevel("birth_year", 3).configure(label_for_charts="within 3 years"),
-        cll.ElseLevel().configure(label_for_charts="more than 3 years apart"),
+        # Fixed, not learnt: EM put it at about -2 bits, so a namesake born 8 years apart still
+        # came out certain. Not a veto either: ages of rescued children are often guessed or false.
+        cll.ElseLevel().configure(label_for_charts="more than 3 years apart", m_probability=M_YEARS_APART,
+                                  fix_m_probability=True),
+    ])
+    id_number = cl.CustomComparison(output_column_name="id_number", comparison_description="document number",
+                                    comparison_levels=[
+        cll.NullLevel("id_number"),
+        cll.ExactMatchLevel("id_number").configure(label_for_charts="same number"),
+        cll.LevenshteinLevel("id_number", 2).configure(label_for_charts="1 or 2 characters off"),
+        cll.ElseLevel().configure(label_for_charts="different"),
+    ])
+    address = cl.CustomComparison(output_column_name="address", comparison_description="address (loosely)",
+                                  comparison_levels=[
+        cll.NullLevel("address"),
+        cll.ExactMatchLevel("address").configure(label_for_charts="same address"),
+        jw("address", 0.9),
+        cll.ElseLevel().configure(label_for_charts="different"),
     ])
     place_levels: list = [
         cll.NullLevel("district"),
@@ -427,7 +572,7 @@ def settings(link_type: LinkType, *, district_relation: str | None = None) -> Se
 
     return SettingsCreator(
         link_type=link_type,
-        comparisons=[name, given, family, sex, birth, place],
+        comparisons=[given, family, sex, birth, place, id_number, address],
         blocking_rules_to_generate_predictions=blocking_rules(),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
@@ -437,8 +582,9 @@ def settings(link_type: LinkType, *, district_relation: str | None = None) -> Se
 def blocking_rules() -> list:
     """Which pairs are compared at all: those that share the sound of the whole name, or of
     the given name and are born within 3 years, or the family name and the father's name, or
-    the family name, the given name's first letter and a birth year within 3. A pair that
-    none of these let through is never scored (the comparison count says how many were)."""
+    the family name, the given name's first letter and a birth year within 3, or the same date
+    of birth, or the same document number. A pair that none of these let through is never
+    scored (the comparison count says how many were). realtime._block_keys follows these."""
     from splink import block_on
 
     return [
@@ -450,18 +596,27 @@ def blocking_rules() -> list:
         "l.family_phonetic = r.family_phonetic and substr(l.given, 1, 1) = substr(r.given, 1, 1)"
         " and abs(l.birth_year - r.birth_year) <= 3",
         block_on("block_keys", arrays_to_explode=["block_keys"]),
+        block_on("date_of_birth"),
+        block_on("id_number"),
     ]
 
 
-def em_rules() -> list:
-    """Blocking rules for expectation maximisation. Each fixes some fields (those in the rule are
-    not estimated from it) and lets the others be estimated, so every field is estimated at
-    least once: the whole name's sound (-> family, sex, birth year, district), the birth year
-    and sex (-> the names, district), the given name's sound and the district (-> family, birth
-    year, sex)."""
+def em_rules() -> list[tuple[tuple[str, ...], Any]]:
+    """Blocking rules for expectation maximisation, each with the columns that must have values
+    for it to run. A rule fixes the fields whose columns it uses (Splink does not estimate them
+    from it) and lets the others be estimated, so every field is estimated at least once: birth
+    year and sex (-> given, family, district, number, address), given name's sound and district
+    (-> birth year, sex...; not family, whose sibling level reads the given name), family name's
+    sound and birth year (-> given, sex, district...), and the date of birth and the document
+    number when the data has them. None uses the whole name's sound: it holds the family name,
+    and EM then saw only pairs that agree on it."""
     from splink import block_on
 
-    return [block_on("name_key"), block_on("birth_year", "sex"), block_on("given_phonetic", "district")]
+    return [(("birth_year", "sex"), block_on("birth_year", "sex")),
+            (("given_phonetic", "district"), block_on("given_phonetic", "district")),
+            (("family_phonetic", "birth_year"), block_on("family_phonetic", "birth_year")),
+            (("date_of_birth",), block_on("date_of_birth")),
+            (("id_number",), block_on("id_number"))]
 
 
 def train(linker: Linker, *, seed: int = SEED) -> None:
@@ -475,7 +630,8 @@ def train(linker: Linker, *, seed: int = SEED) -> None:
     total = _possible_pairs(linker)
     try:
         linker.training.estimate_probability_two_random_records_match(
-            [block_on("name_key", "birth_year"), block_on("name_key", "father_phonetic")], recall=0.7)
+            [block_on("name_key", "birth_year"), block_on("name_key", "father_phonetic"),
+             block_on("given_phonetic", "date_of_birth"), block_on("id_number")], recall=0.7)
     except ValueError:  # more pairs met the rules than the recall allows: a tiny list, mostly matches
         linker._settings_obj._probability_two_random_records_match = 0.5
     prior = linker._settings_obj._probability_two_random_records_match
@@ -488,10 +644,16 @@ def train(linker: Linker, *, seed: int = SEED) -> None:
     else:
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
 
+    if total < SMALL_PAIRS:
+        _small_list_m(linker)
+        _bound(linker)
+        return
     # Above EM_MAX_PAIRS Splink samples the blocked pairs; below, every pair is used (no sampling
     # probe, and the same pairs on every backend).
     em_max = EM_MAX_PAIRS if total > EM_MAX_PAIRS else None
-    for rule in em_rules():
+    for columns, rule in em_rules():
+        if not all(_has_values(linker, c) for c in columns):  # no dates of birth, no sex...: no pairs
+            continue
         # A session that fails (no pairs under its rule, in a small or clean list) leaves Splink's
         # model without the comparisons the rule fixed: keep a copy and put it back.
         before = copy.deepcopy(linker._settings_obj.core_model_settings)
@@ -503,6 +665,15 @@ def train(linker: Linker, *, seed: int = SEED) -> None:
             linker._settings_obj.core_model_settings = before
             logger.info("EM skipped for one rule: %s", str(exc).splitlines()[0])
     _bound(linker)
+
+
+def _small_list_m(linker: Linker) -> None:
+    """m from SMALL_LIST_M for every level whose m is not fixed in the settings."""
+    for comparison in linker._settings_obj.comparisons:
+        table = SMALL_LIST_M.get(comparison.output_column_name, {})
+        for level in comparison.comparison_levels:
+            if not level.is_null_level and not level._fix_m_probability and level.label_for_charts in table:
+                level.m_probability = table[level.label_for_charts]
 
 
 def _bound(linker: Linker) -> None:
@@ -517,6 +688,11 @@ def _bound(linker: Linker) -> None:
             total = sum(values)
             for level, value in zip(levels, values, strict=True):
                 setattr(level, attr, value / total)
+
+
+def _has_values(linker: Linker, column: str) -> bool:
+    return all(_scalar(t, f"select count({column}) as n from {{this}}") > 0  # noqa: S608 - our column names
+               for t in linker._input_tables_dict.values())
 
 
 def _possible_pairs(linker: Linker) -> int:
@@ -566,10 +742,14 @@ def local_spark(master: str = "local[*]", partitions: int = 4, conf: dict[str, s
     return spark
 
 
-def _db_api(backend: str, spark=None):
+def _db_api(backend: str, spark=None, duckdb_config: dict[str, Any] | None = None):
     if backend == "duckdb":
         from splink import DuckDBAPI
 
+        if duckdb_config:  # threads, memory_limit, temp_directory... (see _dedupe_scaled)
+            import duckdb
+
+            return DuckDBAPI(connection=duckdb.connect(config=duckdb_config))
         return DuckDBAPI()
     if backend == "spark":
         from splink.backends.spark import SparkAPI
@@ -596,8 +776,8 @@ def link(left: Iterable[dict], right: Iterable[dict], *, backend: str = "duckdb"
     (match probability), best first."""
     left_rows, left_skipped = prepare(left, reference_year=reference_year, source_dataset="left")
     right_rows, right_skipped = prepare(right, reference_year=reference_year, source_dataset="right")
-    skipped = [Skipped(s.id, s.reason, "left") for s in left_skipped]
-    skipped += [Skipped(s.id, s.reason, "right") for s in right_skipped]
+    skipped = [replace(s, side="left") for s in left_skipped]
+    skipped += [replace(s, side="right") for s in right_skipped]
     if not left_rows or not right_rows:
         return LinkResult([], skipped, 0)
     return _run("link_only", [left_rows, right_rows], skipped, backend=backend, threshold=threshold, spark=spark,
@@ -605,13 +785,64 @@ def link(left: Iterable[dict], right: Iterable[dict], *, backend: str = "duckdb"
 
 
 def dedupe(rows: Iterable[dict], *, backend: str = "duckdb", threshold: float = 0.5, spark=None,
-           reference_year: int | None = None, district_relation: str | None = "state") -> LinkResult:
-    """Pairs within one list that are probably the same person."""
+           reference_year: int | None = None, district_relation: str | None = "state", large: bool | None = None,
+           threads: int | None = None, memory_limit: str | None = None,
+           temp_directory: str | Path | None = None) -> LinkResult:
+    """Pairs within one list that are probably the same person.
+
+    A large list (``large``; by default more than LARGE_INPUT usable records) is run as
+    ``dedupe_to_file`` runs it (narrower blocking, only the pairs at or
+    above the threshold kept, DuckDB held to a memory limit), and the pairs are then returned
+    here; for hundreds of thousands of records write them to a file with ``dedupe_to_file``.
+    ``threads``, ``memory_limit`` ("4GB") and ``temp_directory`` are DuckDB's, for a large run.
+    """
     prepared, skipped = prepare(rows, reference_year=reference_year)
     if len(prepared) < 2:
         return LinkResult([], skipped, 0)
-    return _run("dedupe_only", [prepared], skipped, backend=backend, threshold=threshold, spark=spark,
-                district_relation=district_relation)
+    if not (len(prepared) > LARGE_INPUT if large is None else large):
+        return _run("dedupe_only", [prepared], skipped, backend=backend, threshold=threshold, spark=spark,
+                    district_relation=district_relation)
+    result = _dedupe_scaled(prepared, skipped, large=True, out=None, backend=backend, threshold=threshold,
+                            spark=spark, district_relation=district_relation, threads=threads,
+                            memory_limit=memory_limit, temp_directory=temp_directory)
+    assert isinstance(result, LinkResult)  # noqa: S101 - out=None returns the pairs
+    return result
+
+
+def dedupe_to_file(rows: Iterable[dict], out: str | Path, *, backend: str = "duckdb", threshold: float = 0.5,
+                   spark=None, reference_year: int | None = None, district_relation: str | None = "state",
+                   large: bool | None = None, threads: int | None = None, memory_limit: str | None = None,
+                   temp_directory: str | Path | None = None) -> DedupeCounts:
+    """De-duplicate ``rows`` and write the pairs at or above ``threshold`` to ``out`` (``.parquet``
+    or ``.csv``; on Spark a folder of Parquet files), best first, one row per pair: left_id,
+    right_id, match_weight, match_probability, weight_<field> and level_<field> for each of
+    FIELDS. No names: join them back by id. Returns the counts and the skipped records; the
+    pairs never become Python objects, so 1,000,000 records fit in a few GB.
+
+    The file is written beside ``out`` and moved over it: a failed run leaves no half file.
+    ``large`` (default: more than LARGE_INPUT usable records) blocks with
+    ``dedupe_blocking_rules()`` (and above TRAIN_MAX_ROWS trains on a sample); otherwise the pairs are
+    those ``dedupe`` finds. ``threads``, ``memory_limit`` and ``temp_directory`` are DuckDB's:
+    beyond the limit (LARGE_MEMORY_LIMIT by default) it spills to the folder instead of growing.
+    """
+    import time
+
+    path = Path(out)
+    if path.suffix.lower() not in OUT_FORMATS or (backend == "spark" and path.suffix.lower() != ".parquet"):
+        raise ValueError(f"{path.name}: the output must end in .parquet or .csv (.parquet on Spark)")
+    if not path.parent.is_dir():
+        raise ValueError(f"{path.parent}: no such folder for the output file")
+    started = time.monotonic()
+    prepared, skipped = prepare(rows, reference_year=reference_year)
+    seconds = {"prepare": round(time.monotonic() - started, 2)}
+    if len(prepared) < 2:
+        return DedupeCounts(path, len(prepared), skipped, 0, _write_empty(path), seconds=seconds)
+    result = _dedupe_scaled(prepared, skipped, large=len(prepared) > LARGE_INPUT if large is None else large,
+                            out=path, backend=backend, threshold=threshold, spark=spark,
+                            district_relation=district_relation, threads=threads, memory_limit=memory_limit,
+                            temp_directory=temp_directory, seconds=seconds)
+    assert isinstance(result, DedupeCounts)  # noqa: S101 - out given returns the counts
+    return result
 
 
 def _run(link_type: LinkType, sides: Sequence[list[dict]], skipped: list[Skipped], *, backend: str,
@@ -630,6 +861,193 @@ def _run(link_type: LinkType, sides: Sequence[list[dict]], skipped: list[Skipped
         finally:
             predictions.drop_table_from_database_and_remove_from_cache()
     return LinkResult(pairs, skipped, comparisons)
+
+
+# --------------------------------------------------------------------------------------------
+# De-duplicating a large list (issue 6: 1,000,000 records on 2 cores, in minutes and a few GB)
+
+# Above this many usable records dedupe() and dedupe_to_file() block with dedupe_blocking_rules():
+# blocking_rules() compare about N**2 / 2,700 pairs (3.8 million at
+# 100,000, far too many at 300,000; docs/benchmarks.md).
+LARGE_INPUT = 50_000
+# A larger list's model is trained on this many of its records, drawn at random (seeded). Not
+# lower: trained on 100,000 of 1,000,000 records the benchmark found 67 % of the known duplicates
+# at >= 0.5 instead of 94 %, and saved only 20 s of 94 (train() samples u and EM already).
+TRAIN_MAX_ROWS = 2_000_000
+# DuckDB's memory in a large run unless memory_limit says otherwise: beyond it DuckDB spills to
+# a temporary folder. Python holds the prepared rows besides (about 1 GB per 1,000,000).
+LARGE_MEMORY_LIMIT = "4GB"
+OUT_FORMATS = {".parquet": "parquet", ".csv": "csv"}
+
+
+@dataclass
+class DedupeCounts:
+    """What ``dedupe_to_file`` did: the pairs are in the file, not in memory."""
+
+    path: Path
+    records: int  # usable records de-duplicated
+    skipped: list[Skipped]
+    comparisons: int  # pairs scored after blocking
+    pairs: int  # pairs written: at or above the threshold
+    # each prediction blocking rule and the pairs it added (a pair counts under its first rule)
+    blocking: list[tuple[str, int]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # prepare, train, block, predict, write
+
+
+def dedupe_blocking_rules() -> list:
+    """Which pairs a large de-duplication compares: blocking_rules() made narrower, so that no
+    rule pairs every record of a common name with every other (Rahima Khatun, Yadav, Khan are
+    thousands of records among 1,000,000). Each rule asks for a name and one more thing: the
+    whole name's sound with a birth year within 3 (or a side without one); the given name's
+    sound with the same birth year; the family name and father's given name with a birth year
+    within 3 (or without one); the given name with the father's; the given name with the
+    district; the family name and given initial with the district and a birth year within 3. A
+    date of birth pairs only with the same given initial or district, a document number alone.
+
+    Measured (bench/matching_scale.py, 1,000,000 records, Splink's count_comparisons_from_
+    blocking_rules on a 10 % sample; 17.8 million when run): about 16.5 million pairs, where
+    blocking_rules() make 270-380 million ("family name, initial, birth year within 3" alone 269
+    million, "given name's sound, birth year within 3" 62 million); 99.2 % of the known true
+    pairs pass, against 99.8 %. docs/benchmarks.md has each rule's count."""
+    from splink import block_on
+
+    by3 = "(abs(l.birth_year - r.birth_year) <= 3 or l.birth_year is null or r.birth_year is null)"
+    return [
+        f"l.name_key = r.name_key and {by3}",
+        block_on("given_phonetic", "birth_year"),
+        f"l.family_phonetic = r.family_phonetic and l.father_given_phonetic = r.father_given_phonetic and {by3}",
+        block_on("given_phonetic", "father_given_phonetic"),
+        block_on("given_phonetic", "district"),
+        "l.family_phonetic = r.family_phonetic and substr(l.given, 1, 1) = substr(r.given, 1, 1)"
+        " and l.district = r.district and abs(l.birth_year - r.birth_year) <= 3",
+        "l.date_of_birth = r.date_of_birth and substr(l.given, 1, 1) = substr(r.given, 1, 1)",
+        block_on("date_of_birth", "district"),
+        block_on("id_number"),
+    ]
+
+
+def _dedupe_scaled(prepared: list[dict], skipped: list[Skipped], *, large: bool, out: Path | None, backend: str,
+                   threshold: float, spark, district_relation: str | None, threads: int | None,
+                   memory_limit: str | None, temp_directory: str | Path | None,
+                   seconds: dict[str, float] | None = None) -> LinkResult | DedupeCounts:
+    """De-duplicate prepared rows: train (on a sample above TRAIN_MAX_ROWS), count the blocked pairs
+    per rule, score them keeping only the pairs at or above ``threshold`` (Splink's predict
+    threshold: the rest are never materialised), then return them (``out`` None) or write them."""
+    import random
+    import tempfile
+    import time
+
+    from splink import Linker
+
+    seconds = seconds if seconds is not None else {}
+    with tempfile.TemporaryDirectory(prefix="safetynet-dedupe-", dir=temp_directory) as spill, _quiet_splink():
+        config = {"threads": threads, "memory_limit": memory_limit or LARGE_MEMORY_LIMIT, "temp_directory": spill,
+                  "preserve_insertion_order": False}  # lets DuckDB stream and spill more
+        db_api = _db_api(backend, spark, {k: v for k, v in config.items() if v is not None})
+        model = settings("dedupe_only", district_relation=district_relation)
+        if large:
+            model.blocking_rules_to_generate_predictions = dedupe_blocking_rules()
+        started = time.monotonic()
+        table = db_api.register(_to_arrow(prepared, False))
+        if large and len(prepared) > TRAIN_MAX_ROWS:
+            sample = db_api.register(_to_arrow(random.Random(SEED).sample(prepared, TRAIN_MAX_ROWS), False))  # noqa: S311
+            trainer = Linker(sample, model, log_level=None)
+            train(trainer)
+            linker = Linker(table, trainer.misc.save_model_to_json(), log_level=None)
+            sample.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        else:
+            linker = Linker(table, model, log_level=None)
+            train(linker)
+        seconds["train"] = round(time.monotonic() - started, 2)
+
+        started = time.monotonic()
+        blocked = linker.inference.compute_blocked_pairs_for_predict()  # cached: predict() scores these
+        by_rule = blocked.query_sql("select match_key, count(*) as n from {this} group by match_key")
+        counts = {int(r["match_key"]): int(r["n"]) for r in by_rule.as_record_list()}
+        by_rule.drop_table_from_database_and_remove_from_cache()
+        rules = linker._settings_obj._blocking_rules_to_generate_predictions
+        blocking = [(rule.blocking_rule_sql, counts.get(i, 0)) for i, rule in enumerate(rules)]
+        comparisons = sum(counts.values())
+        seconds["block"] = round(time.monotonic() - started, 2)
+
+        started = time.monotonic()
+        predictions = linker.inference.predict(threshold_match_probability=threshold or None)
+        blocked.drop_table_from_database_and_remove_from_cache()
+        try:
+            seconds["predict"] = round(time.monotonic() - started, 2)
+            started = time.monotonic()
+            if out is None:
+                pairs, _ = _collect(linker, predictions, threshold, comparisons=comparisons)
+                return LinkResult(pairs, skipped, comparisons)
+            written = _write_pairs(linker, predictions, out, backend)
+            seconds["write"] = round(time.monotonic() - started, 2)
+        finally:
+            predictions.drop_table_from_database_and_remove_from_cache()
+    return DedupeCounts(out, len(prepared), skipped, comparisons, written, blocking, seconds)
+
+
+def _pair_columns(linker: Linker, predictions) -> list[str]:
+    """SQL for the output file's columns: ids, score, then each field's weight and level."""
+    present = {c.unquote().name for c in predictions.columns}
+    columns = ["unique_id_l as left_id", "unique_id_r as right_id", "match_weight", "match_probability"]
+    labels = _level_labels(linker)
+    for name in labels:
+        tf = f" + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in present else ""
+        columns.append(f"coalesce(mw_{name}, 0){tf} as weight_{name}")
+    for name, by_value in labels.items():
+        # the labels are our own (settings()); quotes doubled all the same
+        cases = " ".join(f"when {value} then '{label.replace(chr(39), chr(39) * 2)}'"
+                         for value, label in by_value.items())
+        columns.append(f"case gamma_{name} {cases} else '' end as level_{name}")
+    return columns
+
+
+def _write_pairs(linker: Linker, predictions, out: Path, backend: str) -> int:
+    """Write the pairs, best first, beside ``out`` and move the file over it; -> pairs written."""
+    import os
+    import shutil
+    import tempfile
+
+    select = ("select " + ", ".join(_pair_columns(linker, predictions))  # noqa: S608 - our column names
+              + " from {this} order by match_weight desc, left_id, right_id")
+    chosen = predictions.query_sql(select)
+    try:
+        written = _scalar(chosen, "select count(*) as n from {this}")
+        tmp = Path(tempfile.mkdtemp(prefix=".pairs-", dir=out.parent)) / ("pairs" + out.suffix)
+        try:
+            if backend == "spark":
+                chosen.as_spark_dataframe().write.mode("overwrite").parquet(str(tmp))
+                if out.is_dir():
+                    shutil.rmtree(out)
+            elif OUT_FORMATS[out.suffix.lower()] == "parquet":
+                chosen.as_duckdbpyrelation().to_parquet(str(tmp))
+            else:
+                chosen.as_duckdbpyrelation().to_csv(str(tmp), header=True)
+            os.replace(tmp, out)
+        finally:
+            shutil.rmtree(tmp.parent, ignore_errors=True)
+    finally:
+        chosen.drop_table_from_database_and_remove_from_cache()
+    return written
+
+
+def _write_empty(out: Path) -> int:
+    """Fewer than two usable records: the file with the columns and no rows."""
+    import duckdb
+
+    columns = ["null::varchar as left_id", "null::varchar as right_id", "null::double as match_weight",
+               "null::double as match_probability"]
+    columns += [f"null::double as weight_{f}" for f in FIELDS] + [f"null::varchar as level_{f}" for f in FIELDS]
+    con = duckdb.connect()
+    try:
+        relation = con.sql("select " + ", ".join(columns) + " where false")  # noqa: S608 - our column names
+        if OUT_FORMATS.get(out.suffix.lower()) == "csv":
+            relation.to_csv(str(out), header=True)
+        else:
+            relation.to_parquet(str(out))
+    finally:
+        con.close()
+    return 0
 
 
 @contextmanager
@@ -655,8 +1073,12 @@ def _level_labels(linker: Linker) -> dict[str, dict[int, str]]:
     return labels
 
 
-def _collect(linker: Linker, predictions, threshold: float) -> tuple[list[Pair], int]:
-    comparisons = _scalar(predictions, "select count(*) as n from {this}")
+def _collect(linker: Linker, predictions, threshold: float, *,
+             comparisons: int | None = None) -> tuple[list[Pair], int]:
+    """The pairs at or above ``threshold``, best first; and the pairs compared (``comparisons``
+    when given: predictions made with a threshold hold only the pairs above it)."""
+    if comparisons is None:
+        comparisons = _scalar(predictions, "select count(*) as n from {this}")
     where = f"match_probability >= {float(threshold)!r}"  # a float, formatted: nothing from outside
     chosen = predictions.query_sql(
         "select * from {this} where " + where + " order by match_weight desc, unique_id_l, unique_id_r")  # noqa: S608

@@ -28,7 +28,7 @@ from safetynet.matching import linkage
 from safetynet.matching.linkage import LinkResult, Pair, Skipped
 
 # Columns the model adjusts by term frequency (their tables are computed once per Index).
-TF_COLUMNS = ("name_key", "given_phonetic")
+TF_COLUMNS = ("given_phonetic",)
 _counter = itertools.count(1)
 
 
@@ -169,6 +169,10 @@ def _block_keys(row: dict) -> list[tuple]:
     if family and initial:
         keys.append(("family_initial", family, initial))
     keys.extend(("block_key", k) for k in row.get("block_keys") or ())
+    if row.get("date_of_birth"):
+        keys.append(("date_of_birth", row["date_of_birth"]))
+    if row.get("id_number"):
+        keys.append(("id_number", row["id_number"]))
     return keys
 
 

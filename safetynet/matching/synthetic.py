@@ -231,15 +231,48 @@ def _right(rng: random.Random, p: Person, report_year: int) -> dict:
     return row
 
 
+def _documents(rng: random.Random, p: Person) -> tuple[str, str]:
+    """A person's date of birth (ISO) and a 12-digit document number (as Aadhaar's)."""
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    return f"{p.birth_year:04d}-{month:02d}-{day:02d}", "".join(str(rng.randint(0, 9)) for _ in range(12))
+
+
+def _write_documents(rng: random.Random, row: dict, dob: str, number: str, side: str) -> None:
+    """Put a date of birth and a document number on a row, written as clerks write them: other
+    layouts, day and month swapped, a digit off, spaces in the number, or left out."""
+    year, month, day = dob.split("-")
+    draw = rng.random()
+    if side == "left" or draw < 0.55:
+        row["date_of_birth"] = dob
+    elif draw < 0.75:
+        row["date_of_birth"] = f"{day}/{month}/{year}"
+    elif draw < 0.83 and day != month and int(day) <= 12:
+        row["date_of_birth"] = f"{year}-{day}-{month}"  # day and month swapped
+    elif draw < 0.93:
+        row["date_of_birth"] = f"{year}-{month}-{(int(day) % 28) + 1:02d}"  # the day off
+    if rng.random() < 0.75:
+        if side == "left":
+            number = f"{number[:4]} {number[4:8]} {number[8:]}"
+        elif rng.random() < 0.1:
+            at = rng.randrange(len(number))
+            number = number[:at] + str((int(number[at]) + 1) % 10) + number[at + 1:]  # a digit mistyped
+        row["id_number"] = number
+
+
 def generate(n_people: int = 300, *, seed: int = 0, overlap: float = 0.7, script_share: float = 0.6,
-             bengali_share: float = 0.0, base_year: int = 2020) -> Synthetic:
+             bengali_share: float = 0.0, base_year: int = 2020, documents: float = 0.0) -> Synthetic:
     """``n_people`` people; ``overlap`` of them are on both sides, the rest on one side only.
 
     Returns the two sides as rows for ``linkage.prepare`` (keys id, name, other_names, sex, age,
-    age_year, district, father_name) and the true pairs as (left id, right id).
+    age_year, district, father_name; with ``documents`` > 0, that share of people also has
+    date_of_birth and id_number, each side written differently) and the true pairs as (left id,
+    right id). Documents are drawn from a random generator of their own: the rest of the data is
+    the same with or without them.
     """
     rng = random.Random(seed)
     people = _people(rng, n_people, script_share, bengali_share, base_year)
+    doc_rng = random.Random(f"documents-{seed}")
+    documents_of = {p.key: _documents(doc_rng, p) for p in people if documents and doc_rng.random() < documents}
     out = Synthetic()
     left_of: dict[int, str] = {}
     right_rows: list[tuple[dict, int]] = []
@@ -249,10 +282,15 @@ def generate(n_people: int = 300, *, seed: int = 0, overlap: float = 0.7, script
         draw = rng.random()
         if draw < overlap + one_side:  # both sides, or the left only
             row = _left(rng, p, report_year)
+            if p.key in documents_of:
+                _write_documents(doc_rng, row, *documents_of[p.key], "left")
             row["id"] = left_of[p.key] = f"L{len(out.left) + 1:05d}"
             out.left.append(row)
         if draw < overlap or draw >= overlap + one_side:  # both sides, or the right only
-            right_rows.append((_right(rng, p, report_year), p.key))
+            right = _right(rng, p, report_year)
+            if p.key in documents_of:
+                _write_documents(doc_rng, right, *documents_of[p.key], "right")
+            right_rows.append((right, p.key))
     rng.shuffle(right_rows)
     for n, (row, key) in enumerate(right_rows, start=1):
         row["id"] = f"R{n:05d}"
@@ -265,6 +303,7 @@ def generate(n_people: int = 300, *, seed: int = 0, overlap: float = 0.7, script
 def write_csv(rows: list[dict], path: Path) -> Path:
     """The rows as a CSV file with link_csv's columns."""
     columns = ["id", "name", "other_names", "sex", "age", "age_year", "district", "father_name"]
+    columns += [c for c in ("date_of_birth", "id_number") if any(c in row for row in rows)]
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()

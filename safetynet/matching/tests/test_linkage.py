@@ -97,6 +97,89 @@ def test_records_it_cannot_use_are_skipped_with_the_reason_and_never_crash():
     assert rows[1]["birth_year"] is None
 
 
+def test_a_date_of_birth_is_read_in_every_documented_layout_and_gives_the_birth_year():
+    rows, skipped = prepare([
+        {"id": "iso", "name": "Rina Das", "date_of_birth": "2008-05-14", "age": 30},  # the date wins over age
+        {"id": "dmy", "name": "Rina Das", "date_of_birth": "14/05/2008", "birth_year": 1990},  # and over birth_year
+        {"id": "dash", "name": "Rina Das", "date_of_birth": "14-5-2008"},
+        {"id": "bengali", "name": "রিনা দাস", "date_of_birth": "১৪/০৫/২০০৮"},
+        {"id": "devanagari", "name": "रीना दास", "date_of_birth": "२००८-०५-१४"},
+        {"id": "spreadsheet", "name": "Rina Das", "date_of_birth": "2008-05-14 00:00:00"},
+        {"id": "month", "name": "Rina Das", "date_of_birth": "2008-05"},  # partial: the year only
+        {"id": "unknown", "name": "Rina Das", "date_of_birth": "not known", "age": 14},
+    ], reference_year=2022)
+    assert skipped == []
+    by_id = {r["unique_id"]: (r["date_of_birth"], r["birth_year"]) for r in rows}
+    assert by_id == {"iso": ("2008-05-14", 2008), "dmy": ("2008-05-14", 2008), "dash": ("2008-05-14", 2008),
+                     "bengali": ("2008-05-14", 2008), "devanagari": ("2008-05-14", 2008),
+                     "spreadsheet": ("2008-05-14", 2008), "month": (None, 2008), "unknown": (None, 2008)}
+
+
+def test_a_date_of_birth_that_cannot_be_read_is_reported_and_the_record_still_used():
+    """Decision (docs/matching.md): one mistyped date must not drop a missing child from the
+    run. A date that cannot be read is left out and reported (Skipped with kept=True); an
+    impossible day or month keeps the year; only an impossible year skips the record, as an
+    impossible birth year always has."""
+    rows, skipped = prepare([
+        {"id": "words", "name": "Rina Das", "date_of_birth": "14 yrs", "age": 14},
+        {"id": "feb31", "name": "Rina Das", "date_of_birth": "31/02/2008"},
+        {"id": "month13", "name": "Rina Das", "date_of_birth": "2008-13"},
+        {"id": "old", "name": "Rina Das", "date_of_birth": "1850-01-01"},
+        {"id": "future", "name": "Rina Das", "date_of_birth": "2030-01-01"},
+    ], reference_year=2022)
+    assert {(s.id, s.reason, s.kept) for s in skipped} == {
+        ("words", "date of birth not read (14 yrs); used without it", True),
+        ("feb31", "impossible date of birth (31/02/2008); only the year used", True),
+        ("month13", "impossible month of birth (2008-13); only the year used", True),
+        ("old", "impossible date of birth (1850-01-01)", False),
+        ("future", "impossible date of birth (2030-01-01)", False)}
+    by_id = {r["unique_id"]: (r["date_of_birth"], r["birth_year"]) for r in rows}
+    assert by_id == {"words": (None, 2008), "feb31": (None, 2008), "month13": (None, 2008)}
+
+
+def test_an_impossible_birth_year_is_judged_against_the_records_own_year():
+    # FEBRL's records were made in 2008; a person born in 1900 was 108 then, not 126 today
+    rows, skipped = prepare([
+        {"id": "then", "name": "Rina Das", "birth_year": 1900, "age_year": 2008},
+        {"id": "dob", "name": "Rina Das", "date_of_birth": "1900-03-01", "age_year": 2008},
+        {"id": "today", "name": "Rina Das", "birth_year": 1900},
+    ], reference_year=2026)
+    assert [r["unique_id"] for r in rows] == ["then", "dob"]
+    assert skipped == [Skipped("today", "impossible birth year (1900)")]
+
+
+def test_a_document_number_is_kept_as_uppercase_letters_and_digits():
+    rows, _ = prepare([{"id": str(n), "name": "Rina Das", "id_number": value} for n, value in enumerate([
+        "1234 5678-9012", "১২৩৪ ৫৬৭৮ ৯০১২", "ab-12 34/x", "N/A", "0", "000000", "none", ""])])
+    assert [r["id_number"] for r in rows] == ["123456789012", "123456789012", "AB1234X", None, None, None, None,
+                                              None]
+
+
+def test_dates_of_birth_and_document_numbers_are_learnt_and_explained():
+    """With a full date of birth and a document number for 80% of the people (each side written
+    differently: other layouts, day and month swapped, a day off, a digit mistyped)."""
+    people = generate(400, seed=SEED, documents=0.8)
+    result = link(people.left, people.right, threshold=0.0)
+    precision, recall = _scores(linkage.LinkResult([p for p in result.pairs if p.match_probability >= 0.5], [], 0),
+                                people.truth)
+    assert precision >= 0.99 and recall >= 0.99, (precision, recall)  # measured 1.000 and 1.000
+    weight: dict[tuple[str, str], list[float]] = {}
+    for p in result.pairs:
+        for f in ("birth_year", "id_number"):
+            weight.setdefault((f, p.levels[f]), []).append(p.fields[f])
+    first = {key: values[0] for key, values in weight.items()}
+    assert first["id_number", "same number"] > 8
+    assert first["id_number", "1 or 2 characters off"] > 3
+    assert first["id_number", "different"] < -3
+    assert first["birth_year", "same date of birth"] > first["birth_year", "same year"] > 0
+    assert first["birth_year", "date of birth with day and month swapped"] > 0
+    assert first["birth_year", "date of birth 1 character off"] > 0
+    assert first["birth_year", "more than 3 years apart"] < -3
+    # the pair whose sides swapped day and month is found, and says so
+    swapped = [p for p in result.pairs if p.levels["birth_year"] == "date of birth with day and month swapped"]
+    assert any((p.left_id, p.right_id) in people.truth and p.match_probability >= 0.5 for p in swapped)
+
+
 def test_a_link_with_unusable_records_reports_them_and_still_links():
     left = [{"id": "1", "name": "Rohima Khatoon", "age": 14, "age_year": 2022, "sex": "F", "district": "Murshidabad",
              "father_name": "Abdul Karim"},
@@ -124,7 +207,7 @@ def test_nothing_to_link_is_an_empty_result_not_an_error():
 def test_cross_script_linkage_meets_precision_and_recall_floors(people, linked):
     """400 people, 60% written in Devanagari on the right, with honorifics, respellings, ages
     taken years apart, places written differently or missing, siblings; measured precision
-    1.000 and recall 0.978 (seed 2026)."""
+    1.000 and recall 0.993 (seed 2026; 1.000 and 0.978 before the scoring change of 2026-11-30)."""
     precision, recall = _scores(linked, people.truth)
     assert precision >= 0.95, precision
     assert recall >= 0.95, recall
@@ -146,11 +229,28 @@ def test_each_pair_keeps_every_fields_weight_and_level(linked):
 
 def test_bengali_script_with_its_few_common_names_is_harder_but_above_a_floor():
     """A third of the people Bengali, from a pool of 22 given and 9 family names (many
-    different girls are called Rahima Khatun): measured precision 0.889, recall 0.983."""
+    different girls are called Rahima Khatun): measured precision 0.990, recall 0.990 (before
+    the scoring change of 2026-11-30: 0.889 and 0.983)."""
     people = generate(400, seed=SEED, bengali_share=0.3)
     precision, recall = _scores(link(people.left, people.right), people.truth)
-    assert precision >= 0.85, precision
+    assert precision >= 0.97, precision
     assert recall >= 0.95, recall
+
+
+def test_bengali_households_at_the_benchmarks_size_keep_precision():
+    """The cross-script benchmark's data (1,500 people, seed 1, 30% Bengali households), where
+    namesakes with other fathers and birth years far apart came out certain (precision 0.57):
+    measured precision 0.940, recall 0.977 (F1 0.958). Namesakes and siblings must not be the
+    same person; what remains are namesakes of the same age in the same district."""
+    people = generate(1500, seed=1, bengali_share=0.3)
+    result = link(people.left, people.right)
+    precision, recall = _scores(result, people.truth)
+    assert precision >= 0.93, precision
+    assert recall >= 0.95, recall
+    assert 2 * precision * recall / (precision + recall) >= 0.95
+    wrong = [p for p in result.pairs if (p.left_id, p.right_id) not in people.truth]
+    assert not [p for p in wrong if p.levels["family"] == "same family name, another father"
+                and p.levels["birth_year"] == "more than 3 years apart"]
 
 
 def test_dedupe_finds_the_same_person_entered_twice(people):
@@ -206,6 +306,32 @@ def test_link_csv_links_two_files_and_writes_every_pair_with_its_weights(tmp_pat
     n = len(people.right)
     assert f"skipped right record {n + 1}: empty name" in stderr
     assert f"skipped right record {n + 2}: impossible age (150)" in stderr
+
+
+def test_link_csv_reads_dates_of_birth_and_document_numbers(tmp_path: Path):
+    people = generate(120, seed=5, documents=0.8)
+    left = write_csv(people.left, tmp_path / "reports.csv")
+    right = tmp_path / "found.csv"
+    with right.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["ID", "Name", "Sex", "Age", "Age year", "District", "Father's name", "Date of birth",
+                         "ID number"])
+        for r in people.right:
+            writer.writerow([r["id"], r["name"], r["sex"], r["age"], r["age_year"], r["district"], r["father_name"],
+                             r.get("date_of_birth", ""), r.get("id_number", "")])
+        writer.writerow(["bad-date", "Rina Das", "F", "14", "2022", "", "", "14 yrs", ""])
+    out_file = tmp_path / "pairs.csv"
+    _stdout, stderr = _run(left, right, "--out", out_file)
+
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
+    found = {(r["left_id"], r["right_id"]) for r in rows}
+    assert len(found & people.truth) / len(people.truth) >= 0.97
+    assert len(found & people.truth) / len(found) >= 0.97
+    levels = {r["level_birth_year"] for r in rows} | {r["level_id_number"] for r in rows}
+    assert {"same date of birth", "same number"} <= levels
+    assert "0 records skipped" in stderr
+    assert "1 records used without a value that could not be read" in stderr
+    assert "right record bad-date: date of birth not read (14 yrs); used without it" in stderr
 
 
 def test_link_csv_with_one_file_finds_its_duplicates(tmp_path: Path):

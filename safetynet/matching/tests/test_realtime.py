@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from safetynet.matching import realtime
+from safetynet.matching import linkage, realtime
 from safetynet.matching.synthetic import generate
 
 SEED = 61
@@ -35,7 +35,8 @@ def test_model_is_saved_in_splinks_format(model_path):
     model = json.loads(model_path.read_text(encoding="utf-8"))
     assert model["link_type"] == "dedupe_only"
     names = [c["output_column_name"] for c in model["comparisons"]]
-    assert names == ["name", "given", "family", "sex", "birth_year", "district"]
+    assert names == list(linkage.FIELDS) == ["given", "family", "sex", "birth_year", "district", "id_number",
+                                             "address"]
     # trained: every non-null level has an m and a u
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
@@ -63,8 +64,8 @@ def test_the_best_candidate_explains_itself(people, index):
     pairs, _ = index.candidates(row)
     best = next(p for p in pairs if p.right_id == truth[row["id"]])
     assert best.match_probability >= 0.5
-    assert set(best.fields) == {"name", "given", "family", "sex", "birth_year", "district"}
-    assert best.fields["name"] > 0 or best.fields["given"] > 0
+    assert set(best.fields) == set(linkage.FIELDS)
+    assert best.fields["given"] > 0
 
 
 def test_a_record_in_the_table_finds_itself_under_a_new_id(people, index):
@@ -96,3 +97,26 @@ def test_the_prefilter_finds_what_splinks_blocking_finds(people, model_path, ind
         slow, _ = whole.candidates(row)
         assert [(p.right_id, round(p.match_weight, 3)) for p in fast] == \
             [(p.right_id, round(p.match_weight, 3)) for p in slow]
+
+
+def test_the_prefilter_follows_the_date_of_birth_and_document_number_rules(tmp_path):
+    """Blocking on the same date of birth and the same document number (linkage.blocking_rules)
+    is in realtime._block_keys too: a record that shares nothing but its number is found."""
+    people = generate(200, seed=SEED, documents=0.8)
+    path = tmp_path / "model.json"
+    realtime.train_model(people.left + people.right, path)
+    fast_index = realtime.Index(people.left, path)
+    whole = realtime.Index(people.left, path, prefilter=False)
+    for row in people.right[:20]:
+        fast, _ = fast_index.candidates(row, threshold=0.0)
+        slow, _ = whole.candidates(row, threshold=0.0)
+        assert [(p.right_id, round(p.match_weight, 3)) for p in fast] == \
+            [(p.right_id, round(p.match_weight, 3)) for p in slow]
+    known = next(r for r in people.left if r.get("id_number") and r.get("date_of_birth"))
+    stranger = {"id": "X3", "name": "Zbigniew Wojciechowski", "id_number": known["id_number"]}
+    by_number, _ = fast_index.candidates(stranger, threshold=0.0)
+    stranger = {"id": "X4", "name": "Zbigniew Wojciechowski", "date_of_birth": known["date_of_birth"]}
+    by_date, _ = fast_index.candidates(stranger, threshold=0.0)
+    assert known["id"] in {p.right_id for p in by_number}
+    assert known["id"] in {p.right_id for p in by_date}
+    assert whole.candidates(stranger, threshold=0.0)[0] == by_date
