@@ -73,6 +73,8 @@ class Cap(models.TextChoices):
     SHELTER_MANAGE = "shelter.manage", _("Place survivors in shelters, transfer them and record their exit")
     CLINICAL_NOTES = "care.clinical", _("Write and read counselling notes of the survivors one counsels")
     CWC_DECIDE = "cwc.decide", _("Record CWC productions and orders for children")
+    LINK_FILES = "matching.link_files", _("Link or de-duplicate one's own spreadsheets of people (names stay "
+                                          "with their uploader)")
 
 
 C = Cap
@@ -107,12 +109,16 @@ MATRIX: dict[str, frozenset[str]] = {
         {C.CASE_VIEW, C.CASE_CREATE, C.CASE_ADD_PARTY, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW,
          C.IDENTITY_EDIT, C.RESCUE_VIEW, C.MISSING_VIEW} | _TRIAGE
     ),
-    Role.NGO_CASEWORKER: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW} | _CARE_CASEWORKER),
+    Role.NGO_CASEWORKER: frozenset(
+        {C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW, C.LINK_FILES} | _CARE_CASEWORKER),
     Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.SHELTER_MANAGE}),
     Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.CLINICAL_NOTES}),
     Role.CWC_MEMBER: frozenset({C.CASE_VIEW, C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CWC_DECIDE}),
     Role.PROSECUTOR: frozenset({C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW} | _LEGAL_COURT),
-    Role.ME_OFFICER: frozenset({C.STATS_VIEW}),
+    # Linking files reads no record of the platform: the uploader's own spreadsheets only, the
+    # result downloadable by the uploader alone (matching/linkfiles.py). Researchers get no
+    # names at all, so not this either.
+    Role.ME_OFFICER: frozenset({C.STATS_VIEW, C.LINK_FILES}),
     Role.RESEARCHER: frozenset({C.STATS_VIEW}),
     Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL, C.INTAKE_MANAGE}),
 }

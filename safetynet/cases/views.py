@@ -82,9 +82,20 @@ def _detail_context(request, case, **extra):
         "next_statuses": [(s, label) for s, label in Case.Status.choices if case.can_move_to(s)],
         "note_form": NoteForm(),
         "team_form": TeamForm(),
+        "match_candidates": _match_candidates(user, case),
     }
     context.update(extra)
     return context
+
+
+def _match_candidates(user, case):
+    """Missing-person reports the matcher found for this case's victims (issue 6: shown as soon as
+    a victim is added). Codes and probabilities; who is in them only on the candidate's page."""
+    from safetynet.matching.models import MatchCandidate
+
+    victims = case.parties.filter(role="victim").values("person_id")
+    return list(MatchCandidate.objects.visible_to(user).filter(person_id__in=victims)
+                .exclude(status=MatchCandidate.Status.REJECTED).select_related("report", "person")[:10])
 
 
 @login_required

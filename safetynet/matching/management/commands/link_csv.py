@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+
+from safetynet.matching import csvfiles
 
 HELP = """Link two CSV files of people (LEFT and RIGHT), or find the duplicates in one (LEFT only),
 and write every candidate pair at or above --threshold to --out.
@@ -20,57 +21,36 @@ Input columns (first row; names are case-insensitive; any column may be missing 
   sex          F/female, M/male (anything else: not known)
   age          age in years ("14", "about 14")
   birth_year   year of birth (used instead of age when both are given)
-  age_year     the year the age was taken (default: this year)
+  date_of_birth  2008-05-14, 14/05/2008, 14-05-2008 or 2008-05 (used before birth_year and age)
+  age_year     the year the record was made and the age taken (default: this year)
   district     district name or jurisdiction code (e.g. North 24 Parganas, IN-WB-N24P)
   father_name  father's or husband's name
+  id_number    a document number (Aadhaar, NID, birth certificate, passport); give the same
+               kind of number in both files: two different numbers count against a pair
+  address      address or village, as written (compared loosely)
 
 Output columns: left_id, right_id, match_weight (log2 Bayes factor), match_probability,
 left_name, right_name, then weight_<field> and level_<field> for each field compared
-(name, given, family, sex, birth_year, district). When de-duplicating, left and right are
-two records of the same file.
+(given, family, sex, birth_year, district, id_number, address). When de-duplicating, left
+and right are two records of the same file.
 
-Records that cannot be used (empty name, unsupported script, impossible age) are skipped and
-listed on stderr with the reason; the number of pairs compared is printed."""
+Records that cannot be used (empty name, unsupported script, impossible age or date of birth)
+are skipped and listed on stderr with the reason. A date of birth that cannot be read
+("14 yrs", "2008-02-31") does not skip the record: it is used without the date (with the year
+when that was readable), and listed on stderr too. The number of pairs compared is printed."""
 
-COLUMNS = ("id", "name", "other_names", "sex", "age", "birth_year", "age_year", "district", "father_name")
+COLUMNS = csvfiles.COLUMNS
 
 
 def read_people(path: Path) -> list[dict]:
     """The rows of a CSV file with its header normalised to the documented column names."""
     if not path.is_file():
         raise CommandError(f"{path}: no such file")
-    raw = path.read_bytes()
-    if b"\0" in raw[:4096]:
-        raise CommandError(f"{path}: not a CSV file (it holds binary data)")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{path}: not a UTF-8 CSV file (byte {exc.start} cannot be read)") from exc
-    if not text.strip():
-        raise CommandError(f"{path}: the file is empty")
-    first = text.splitlines()[0]
-    delimiter = next((d for d in (",", "\t", ";") if d in first), ",")  # from the header: names hold no commas
-    try:
-        rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    except csv.Error as exc:
-        raise CommandError(f"{path}: not a readable CSV file ({exc})") from exc
-    header = [_column(h) for h in rows[0]]
-    if "name" not in header:
-        found = ", ".join(h for h in rows[0] if h.strip()) or "none"
-        raise CommandError(f"{path}: no 'name' column (columns found: {found}). See --help for the columns.")
-    people = []
-    for values in rows[1:]:
-        if not any(v.strip() for v in values):
-            continue  # a blank line
-        people.append({key: value for key, value in zip(header, values, strict=False) if key in COLUMNS})
-    return people
-
-
-def _column(heading: str) -> str:
-    key = heading.strip().lower().replace(" ", "_").replace("-", "_")
-    return {"other_name": "other_names", "aliases": "other_names", "father": "father_name",
-            "fathers_name": "father_name", "father's_name": "father_name", "husband_name": "father_name",
-            "year_of_birth": "birth_year"}.get(key, key)
+        return csvfiles.read_people(path.read_bytes())
+    except csvfiles.BadFile as exc:
+        hint = " See --help for the columns." if isinstance(exc, csvfiles.NoNameColumn) else ""
+        raise CommandError(f"{path}: {exc}{hint}") from exc
 
 
 class Command(BaseCommand):
@@ -109,53 +89,40 @@ class Command(BaseCommand):
         spark = linkage.local_spark() if backend == "spark" else None
         kwargs = {"backend": backend, "threshold": threshold, "spark": spark,
                   "reference_year": options["reference_year"]}
-        if right is None:
-            result = linkage.dedupe(left, **kwargs)
-            names = {"": {_id(row, n): row.get("name", "") for n, row in enumerate(left, start=1)}}
-        else:
-            result = linkage.link(left, right, **kwargs)
-            names = {"left": {_id(row, n): row.get("name", "") for n, row in enumerate(left, start=1)},
-                     "right": {_id(row, n): row.get("name", "") for n, row in enumerate(right, start=1)}}
+        result, left_names, right_names = csvfiles.link_rows(left, right, **kwargs)
 
-        self._write(out, result, names, linkage.FIELDS)
+        self._write(out, result, left_names, right_names)
         self._report_skipped(result.skipped)
         self.stdout.write(f"{result.comparisons} pairs compared; {len(result.pairs)} at or above probability "
                           f"{threshold:g} written to {out}")
 
-    def _write(self, out: Path, result, names: dict, fields) -> None:
-        header = ["left_id", "right_id", "match_weight", "match_probability", "left_name", "right_name"]
-        header += [f"weight_{f}" for f in fields] + [f"level_{f}" for f in fields]
-        left_names = names["left"] if "left" in names else names[""]
-        right_names = names["right"] if "right" in names else names[""]
+    def _write(self, out: Path, result, left_names: dict, right_names: dict) -> None:
         # written beside the target, then moved over it: a failure leaves no half-written file
         fd, tmp = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=out.parent)
         try:
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(header)
-                for pair in result.pairs:
-                    writer.writerow([pair.left_id, pair.right_id, f"{pair.match_weight:.4f}",
-                                     f"{pair.match_probability:.6f}", left_names.get(pair.left_id, ""),
-                                     right_names.get(pair.right_id, "")]
-                                    + [f"{pair.fields.get(f, 0.0):.4f}" for f in fields]
-                                    + [pair.levels.get(f, "") for f in fields])
+                csvfiles.write_pairs(fh, result, left_names, right_names)
             os.replace(tmp, out)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
     def _report_skipped(self, skipped) -> None:
+        # kept: the record was used, without the value named (a date of birth it could not read)
+        kept = [s for s in skipped if s.kept]
+        skipped = [s for s in skipped if not s.kept]
         if not skipped:
             self.stderr.write("0 records skipped")
-            return
-        by_reason = Counter(s.reason.split(" (")[0] for s in skipped)
-        summary = ", ".join(f"{reason}: {count}" for reason, count in by_reason.most_common())
-        self.stderr.write(f"{len(skipped)} records skipped ({summary})")
+        else:
+            by_reason = Counter(s.reason.split(" (")[0] for s in skipped)
+            summary = ", ".join(f"{reason}: {count}" for reason, count in by_reason.most_common())
+            self.stderr.write(f"{len(skipped)} records skipped ({summary})")
         for s in skipped:
             where = f"{s.side} " if s.side else ""
             self.stderr.write(f"  skipped {where}record {s.id}: {s.reason}")
-
-
-def _id(row: dict, number: int) -> str:
-    return (row.get("id") or "").strip() or str(number)
+        if kept:
+            self.stderr.write(f"{len(kept)} records used without a value that could not be read")
+        for s in kept:
+            where = f"{s.side} " if s.side else ""
+            self.stderr.write(f"  {where}record {s.id}: {s.reason}")
 

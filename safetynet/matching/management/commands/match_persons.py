@@ -1,5 +1,6 @@
-"""Run nightly: link every open missing-person report with every traceable found person,
-keep decisions, replace the open candidates. A failed run leaves the previous ones."""
+"""Run nightly: link every open missing-person report with every traceable found person, and
+de-duplicate the reports and the found persons each among themselves; keep decisions, replace
+the open candidates and pairs. A failed run leaves the previous ones."""
 
 from __future__ import annotations
 
@@ -23,3 +24,10 @@ class Command(BaseCommand):
                           f"{run.candidates} candidates to review, {len(run.skipped)} records skipped.")
         for item in run.skipped:
             self.stderr.write(f"  skipped {item['record']}: {item['reason']}")
+        self.stdout.write(f"Duplicates to review: {run.duplicate_reports} pairs of reports, "
+                          f"{run.duplicate_persons} pairs of found persons.")
+        for item in run.dedupe_skipped:
+            self.stderr.write(f"  not de-duplicated ({item['kind']}) {item['record']}: {item['reason']}")
+        if run.dedupe_error:
+            raise CommandError(f"De-duplication in run {run.pk} failed ({run.dedupe_error}); "
+                               "the previous duplicate pairs are kept.")
