@@ -117,6 +117,8 @@ class SeedResult:
     tips: int = 0
     legal_files: int = 0
     survivors: int = 0
+    missing_reports: int = 0
+    match_candidates: int = 0
 
 
 def seed_agencies(result: SeedResult) -> dict[str, Agency]:
@@ -222,7 +224,61 @@ def seed_demo(cases_per_agency: int = 30) -> SeedResult:
     seed_tips(result)
     seed_legal_files(users, result)
     seed_care(users, result)
+    seed_matching(users, result)
     return result
+
+
+# Missing-person reports a reviewer meets on the first morning (seed_matching): Rohima's family at
+# Murshidabad writes her name in Latin letters, a neighbour's tip in Bengali (the same girl twice:
+# a duplicate to review), and two reports of other girls nobody has found.
+DEMO_REPORTS = [
+    # name, other names, sex, age, district code, father, source, description
+    ("Mst. Rohima Khatun", ["Rohi"], "female", 15, "IN-WB-MURS", "Abdul Karim", "family",
+     "Left for a job in Kolkata with a woman from the next village; green salwar, thin, a scar on the chin."),
+    ("রহিমা খাতুন", [], "female", 15, "IN-WB-MURS", "আব্দুল করিম", "tip",
+     "Neighbour says she was taken to Kolkata for work and has not called home."),
+    ("Sabina Yasmin", ["Sabu"], "female", 13, "IN-WB-N24P", "Rafiq Sheikh", "family",
+     "Missing since the fair at Bongaon; red frock."),
+    ("पूजा कुमारी", [], "female", 16, "IN-BR-KISH", "रामू महतो", "family",
+     "Went with a man who promised marriage; last seen at Kishanganj station."),
+]
+
+
+def seed_matching(users: dict[str, User], result: SeedResult) -> None:
+    """Missing-person reports and a first matching run, so that /matching/ shows a candidate
+    (Rohima's report and her care record, across scripts) and a duplicate pair of reports.
+    Rohima's family tracing starts on her guardian's consent, the basis the matcher needs."""
+    from safetynet.care import services as care
+    from safetynet.care.models import Survivor
+    from safetynet.matching import services as matching
+    from safetynet.missing.models import MissingPersonReport
+    from safetynet.missing.services import record_missing
+
+    if MissingPersonReport.objects.exists():
+        return  # already seeded
+    ngo, officer = users.get("ngo.n24p"), users.get("ahtu.n24p")
+    if ngo is None or officer is None:
+        return
+    rohima = next((s for s in Survivor.objects.filter(owning_agency__short_code="NGO-N24P", tracing_started_on=None)
+                   .select_related("person__identity") if getattr(s.person, "identity", None) is not None
+                   and s.person.identity.get_field("name_latin") == "Rohima Khatoon"), None)
+    if rohima is not None:
+        today = timezone.localdate()
+        care.record_consent(actor=ngo, survivor=rohima, purpose="family_tracing", method="thumbprint",
+                            given_by="guardian", language="bn", taken_on=today - datetime.timedelta(days=30))
+        care.start_tracing(actor=ngo, survivor=rohima)
+    places = {j.code: j for j in Jurisdiction.objects.filter(code__in={r[4] for r in DEMO_REPORTS})}
+    for name, other, sex, age, place, father, source, description in DEMO_REPORTS:
+        record_missing(actor=officer, jurisdiction=places[place], source=source, description=description, name=name,
+                       sex=sex, other_names=other, age=age, family={"father": father})
+        result.missing_reports += 1
+    run = matching.run_matching()
+    result.match_candidates = run.candidates
+
+
+# What the family will also give when they report Rohima missing (seed_matching): her age as she
+# told it and her father's name, which the matcher weighs against common names.
+CARE_EXTRA_IDENTITY = {"Rohima Khatoon": {"father_name": "Abdul Karim", "age": "15"}}
 
 
 def seed_care(users: dict[str, User], result: SeedResult) -> None:
@@ -259,7 +315,8 @@ def seed_care(users: dict[str, User], result: SeedResult) -> None:
                                  recruitment_methods=["ThroughFriendsOrSocialEvents"],
                                  recruiter_relation="FriendAcquaintance", months_in_exploitation=5,
                                  recruited_from=Jurisdiction.objects.filter(code=source).first()),
-            sex=sex, age_band=age, nationality=nat, identity={"name_latin": latin, "name_native": native}))
+            sex=sex, age_band=age, nationality=nat,
+            identity={"name_latin": latin, "name_native": native, **CARE_EXTRA_IDENTITY.get(latin, {})}))
     rohima, sonali, parveen, mamata, sita = made
     # Sonali's clock keeps running (she "came forward" this morning); Rohima was produced in time.
     from safetynet.rescues.models import ChildProduction

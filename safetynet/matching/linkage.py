@@ -98,6 +98,17 @@ SMALL_LIST_M = {
     "address": {"same address": 0.5, "similar spelling (0.9)": 0.2, "different": 0.3},
 }
 U_FLOOR = 1e-5
+# u of the fields a list may carry on only a few records, used with SMALL_LIST_M when too few
+# pairs have them (_sparse_fields_m): how often two different people agree so by chance.
+# Rescued and missing persons are mostly 10–30 years old, so a year of birth is shared by about
+# one pair in twenty; the last level ("more than 3 years apart", "different") takes the rest.
+SPARSE_U = {
+    "birth_year": {"same date of birth": 2e-4, "date of birth with day and month swapped": 1e-5,
+                   "date of birth 1 character off": 2e-4, "same year of birth, another day": 0.02,
+                   "same year": 0.05, "within 1 year": 0.1, "within 3 years": 0.18},
+    "id_number": {"same number": 1e-5, "1 or 2 characters off": 1e-4},
+    "address": {"same address": 1e-3, "similar spelling (0.9)": 0.01},
+}
 
 # The columns of a prepared row, in order, with their Arrow types (see _to_arrow).
 STRING_COLUMNS = ("unique_id", "source_dataset", "name_latin", "name_key", "given", "family", "name_phonetic",
@@ -664,16 +675,48 @@ def train(linker: Linker, *, seed: int = SEED) -> None:
             # which its own check then refuses; the other rules still estimate that field.
             linker._settings_obj.core_model_settings = before
             logger.info("EM skipped for one rule: %s", str(exc).splitlines()[0])
+    _sparse_fields_m(linker)
     _bound(linker)
+
+
+def _sparse_fields_m(linker: Linker) -> None:
+    """A field that few records carry (ages while a district is starting to record them, ID
+    numbers) gives EM and random sampling a handful of pairs: they made "same year of birth"
+    5 bits *against* from four reports and one survivor with an age. Such a field takes m from
+    SMALL_LIST_M, as a small list does, and u from SPARSE_U where it has one."""
+    tables = list(linker._input_tables_dict.values())
+    for comparison in linker._settings_obj.comparisons:
+        name = comparison.output_column_name
+        if name not in SMALL_LIST_M:
+            continue
+        counts = [_scalar(t, f"select count({name}) as n from {{this}}") for t in tables]  # noqa: S608 - ours
+        pairs = counts[0] * counts[1] if len(counts) == 2 else counts[0] * (counts[0] - 1) // 2
+        if pairs < SMALL_PAIRS:
+            _judged_m(comparison)
+            _judged_u(comparison)
 
 
 def _small_list_m(linker: Linker) -> None:
     """m from SMALL_LIST_M for every level whose m is not fixed in the settings."""
     for comparison in linker._settings_obj.comparisons:
-        table = SMALL_LIST_M.get(comparison.output_column_name, {})
-        for level in comparison.comparison_levels:
-            if not level.is_null_level and not level._fix_m_probability and level.label_for_charts in table:
-                level.m_probability = table[level.label_for_charts]
+        _judged_m(comparison)
+
+
+def _judged_u(comparison) -> None:
+    table = SPARSE_U.get(comparison.output_column_name)
+    if not table:
+        return
+    levels = [level for level in comparison.comparison_levels if not level.is_null_level]
+    for level in levels[:-1]:
+        level.u_probability = table.get(level.label_for_charts, level.u_probability)
+    levels[-1].u_probability = max(1 - sum(float(level.u_probability) for level in levels[:-1]), U_FLOOR)
+
+
+def _judged_m(comparison) -> None:
+    table = SMALL_LIST_M.get(comparison.output_column_name, {})
+    for level in comparison.comparison_levels:
+        if not level.is_null_level and not level._fix_m_probability and level.label_for_charts in table:
+            level.m_probability = table[level.label_for_charts]
 
 
 def _bound(linker: Linker) -> None:
