@@ -31,6 +31,8 @@ from .models import LinkFilesJob
 log = logging.getLogger(__name__)
 
 KEEP = datetime.timedelta(days=7)
+# The largest file (50,000 rows) links in minutes; a job untouched this long has lost its worker.
+STALLED = datetime.timedelta(hours=1)
 # Per file; below the 5 MB a whole request may have (settings.SAFETYNET_MAX_REQUEST_BYTES), so a
 # file too large is refused on the form, with its name, rather than by RequestSizeMiddleware.
 MAX_BYTES = 4 * 1024 * 1024
@@ -138,7 +140,19 @@ def result_for(*, actor, job: LinkFilesJob) -> bytes:
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
     """Delete the files and results of jobs older than KEEP (counts, skipped ids and reasons
-    stay). Returns how many jobs were purged."""
+    stay), and end jobs a stopped worker left running. Returns how many jobs were purged."""
     now = now or timezone.now()
+    fail_stalled(now)
     return LinkFilesJob.objects.filter(expires_at__lte=now, purged_at__isnull=True).update(
         left_file="", right_file="", result="", purged_at=now, updated_at=now)
+
+
+def fail_stalled(now: datetime.datetime | None = None) -> int:
+    """A job that has not moved for STALLED (the worker stopped or was restarted mid-job) would
+    say "running" for ever: it is marked failed, with its files deleted, so that its owner sees
+    to upload again. Returns how many."""
+    now = now or timezone.now()
+    return LinkFilesJob.objects.filter(
+        status__in=[LinkFilesJob.Status.QUEUED, LinkFilesJob.Status.RUNNING], updated_at__lte=now - STALLED,
+    ).update(status=LinkFilesJob.Status.FAILED, error="stalled", finished_at=now, updated_at=now, left_file="",
+             right_file="")

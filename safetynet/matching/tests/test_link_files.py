@@ -246,3 +246,19 @@ def test_the_pages_in_a_browser(base, browser, people):
         assert width <= inner + 1
         shot(page, f"93-link-files-02-done-{label}")
         context.close()
+
+
+def test_a_job_left_running_by_a_stopped_worker_ends_as_failed(client_for, users):
+    """Without this the owner would watch "Running" for ever after a worker restart."""
+    job = LinkFilesJob.objects.create(owner=users["me_officer"], left_rows=2, left_file="v1:x:y",
+                                      status=LinkFilesJob.Status.RUNNING, expires_at=timezone.now() + linkfiles.KEEP)
+    fresh = LinkFilesJob.objects.create(owner=users["me_officer"], left_rows=2, left_file="v1:x:y",
+                                        status=LinkFilesJob.Status.RUNNING, expires_at=timezone.now() + linkfiles.KEEP)
+    LinkFilesJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - linkfiles.STALLED)
+    assert client_for("me_officer").get(URL).status_code == 200  # the page's purge ends it
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert job.status == LinkFilesJob.Status.FAILED and job.left_file == ""
+    assert fresh.status == LinkFilesJob.Status.RUNNING  # still moving: left alone
+    page = client_for("me_officer").get(f"{URL}{job.public_id}/").content.decode()
+    assert "could not be linked" in page
