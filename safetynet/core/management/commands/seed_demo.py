@@ -22,7 +22,8 @@ class Command(BaseCommand):
         self.stdout.write(f"demo data: {result.agencies} agencies, {result.users} users, {result.cases} cases, "
                           f"{result.tips} tips, {result.legal_files} legal files, "
                           f"{result.survivors} care records, {result.missing_reports} missing-person reports "
-                          f"({result.match_candidates} possible matches) added (0 means it was already there)")
+                          f"({result.match_candidates} possible matches), {result.programme_records} programme "
+                          f"records added (0 means it was already there)")
         if persons:
             def progress(done, seconds):
                 self.stdout.write(f"  persons: {done:,}/{persons:,} ({seconds}s)")
