@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "safetynet.prosecution",
     "safetynet.care",
     "safetynet.matching",
+    "safetynet.programmes",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -75,6 +75,7 @@ class Cap(models.TextChoices):
     CWC_DECIDE = "cwc.decide", _("Record CWC productions and orders for children")
     LINK_FILES = "matching.link_files", _("Link or de-duplicate one's own spreadsheets of people (names stay "
                                           "with their uploader)")
+    PROGRAMME_RECORD = "programme.record", _("Record prevention and training programme data (counts, no names)")
 
 
 C = Cap
@@ -110,7 +111,8 @@ MATRIX: dict[str, frozenset[str]] = {
          C.IDENTITY_EDIT, C.RESCUE_VIEW, C.MISSING_VIEW} | _TRIAGE
     ),
     Role.NGO_CASEWORKER: frozenset(
-        {C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW, C.LINK_FILES} | _CARE_CASEWORKER),
+        {C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW, C.LINK_FILES, C.PROGRAMME_RECORD}
+        | _CARE_CASEWORKER),
     Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.SHELTER_MANAGE}),
     Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.CLINICAL_NOTES}),
     Role.CWC_MEMBER: frozenset({C.CASE_VIEW, C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CWC_DECIDE}),
@@ -118,7 +120,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # Linking files reads no record of the platform: the uploader's own spreadsheets only, the
     # result downloadable by the uploader alone (matching/linkfiles.py). Researchers get no
     # names at all, so not this either.
-    Role.ME_OFFICER: frozenset({C.STATS_VIEW, C.LINK_FILES}),
+    # Programme records are counts (committees, events, people reached, trained): no person in them.
+    Role.ME_OFFICER: frozenset({C.STATS_VIEW, C.LINK_FILES, C.PROGRAMME_RECORD}),
     Role.RESEARCHER: frozenset({C.STATS_VIEW}),
     Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL, C.INTAKE_MANAGE}),
 }

@@ -119,6 +119,7 @@ class SeedResult:
     survivors: int = 0
     missing_reports: int = 0
     match_candidates: int = 0
+    programme_records: int = 0
 
 
 def seed_agencies(result: SeedResult) -> dict[str, Agency]:
@@ -225,7 +226,29 @@ def seed_demo(cases_per_agency: int = 30) -> SeedResult:
     seed_legal_files(users, result)
     seed_care(users, result)
     seed_matching(users, result)
+    seed_programmes(users, result)
     return result
+
+
+def seed_programmes(users: dict[str, User], result: SeedResult) -> None:
+    """Kishanganj's prevention programme and the 2006–2009 law-enforcement training
+    (programmes/demo.py, the generator the seed-figures test enters through the services), so
+    /stats/ shows the seed's figures. Bulk-inserted for speed (about 1,200 records) with one
+    audit event per programme saying so, as bulk_persons does. Skipped once any exists."""
+    from safetynet.programmes import demo as programmes
+    from safetynet.programmes.models import TrainingCentre, VigilanceCommittee
+
+    if VigilanceCommittee.objects.exists() or TrainingCentre.objects.exists():
+        return
+    agencies = {a.short_code: a for a in Agency.objects.filter(short_code__in=["NGO-KISH", "UNODC"])}
+    if len(agencies) < 2:
+        return
+    with transaction.atomic():
+        for code, specs in (("NGO-KISH", programmes.kishanganj_specs()), ("UNODC", programmes.training_specs())):
+            n = programmes.bulk_enter(specs, agencies[code])
+            record(actor=None, action="programme.seed", object_type="programmes", object_id=code,
+                   agency=agencies[code], changes={"seed": "demo", "bulk": n})
+            result.programme_records += n
 
 
 # Missing-person reports a reviewer meets on the first morning (seed_matching): Rohima's family at

@@ -109,3 +109,16 @@ def scope_counts(user) -> dict:
     by_status = list(cases.values("status").annotate(n=Count("id")).order_by("status"))
     return {"total": sum(r["n"] for r in by_status),
             "by_status": _label(Case.Status.choices, by_status, "status")}
+
+
+def programme_section(user) -> dict:
+    """Prevention and training figures for the dashboard: every agency's records for a
+    stats.view holder, counted (never listed); counts of people below SMALL_CELL hidden."""
+    from safetynet.programmes.indicators import figure_rows, participation_by_category, programme_figures
+
+    if not has_capability(user, policy.Cap.STATS_VIEW):
+        raise PermissionError("stats.view required")
+    rows = figure_rows(programme_figures(user=user), exact=False)
+    by_category = [{**r, "display": f"{r['n']:,}"} if r["n"] is not None else r
+                   for r in _suppress(participation_by_category(user=user), exact=False)]
+    return {**rows, "trained_by_category": by_category}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from safetynet.access import policy
 from safetynet.access.querysets import has_capability
 
-from .services import SMALL_CELL, platform_counts
+from .services import SMALL_CELL, platform_counts, programme_section
 
 
 @login_required
@@ -19,4 +19,4 @@ def stats_home(request):
     # Counts only (suppressed like the rest of this page); stats.view reaches no record.
     care = care_indicators(Survivor.objects.all(), exact=False)
     return render(request, "stats/stats.html", {"stats": platform_counts(request.user), "small_cell": SMALL_CELL,
-                                                "data": care})
+                                                "data": care, "programmes": programme_section(request.user)})
