@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -384,7 +383,6 @@ def test_spark_in_local_mode_gives_the_same_matches_as_duckdb():
     """The same code on Spark (local[1], Splink's jar from the splink package): same pairs
     compared, same matches, same levels, weights equal to rounding."""
     people = generate(40, seed=3)
-    start = time.monotonic()
     # tiny data: Spark's code generation and adaptive planning cost more than they save
     spark = linkage.local_spark("local[1]", partitions=1, conf={"spark.sql.codegen.wholeStage": "false",
                                                                 "spark.sql.adaptive.enabled": "false"})
@@ -393,7 +391,6 @@ def test_spark_in_local_mode_gives_the_same_matches_as_duckdb():
     finally:
         spark.stop()
     on_duckdb = link(people.left, people.right, threshold=0.0)
-    assert time.monotonic() - start < 400  # about 90 s on an idle 2-core machine
 
     duck = {(p.left_id, p.right_id): p for p in on_duckdb.pairs}
     sprk = {(p.left_id, p.right_id): p for p in on_spark.pairs}
