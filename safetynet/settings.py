@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "safetynet.care",
     "safetynet.matching",
     "safetynet.programmes",
+    "safetynet.training",
+    "safetynet.tourism",
+    "safetynet.research",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -76,6 +76,11 @@ class Cap(models.TextChoices):
     LINK_FILES = "matching.link_files", _("Link or de-duplicate one's own spreadsheets of people (names stay "
                                           "with their uploader)")
     PROGRAMME_RECORD = "programme.record", _("Record prevention and training programme data (counts, no names)")
+    TRAINING_MANAGE = "training.manage", _("Record trainees by name, their attendance and certificates; publish "
+                                           "knowledge products")
+    TOURISM_MANAGE = "tourism.manage", _("Keep the tourism Code of Conduct register: signatories, focal points, "
+                                         "reviews")
+    RESEARCH_DATA = "research.data", _("Download de-identified research data and reference datasets")
 
 
 C = Cap
@@ -111,7 +116,8 @@ MATRIX: dict[str, frozenset[str]] = {
          C.IDENTITY_EDIT, C.RESCUE_VIEW, C.MISSING_VIEW} | _TRIAGE
     ),
     Role.NGO_CASEWORKER: frozenset(
-        {C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW, C.LINK_FILES, C.PROGRAMME_RECORD}
+        {C.CASE_VIEW, C.CASE_ADD_NOTE, C.PERSON_VIEW, C.IDENTITY_VIEW, C.LINK_FILES, C.PROGRAMME_RECORD,
+         C.TRAINING_MANAGE, C.TOURISM_MANAGE}
         | _CARE_CASEWORKER),
     Role.SHELTER_STAFF: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.SHELTER_MANAGE}),
     Role.COUNSELLOR: frozenset({C.PERSON_VIEW, C.IDENTITY_VIEW, C.CARE_VIEW, C.CARE_SERVICE, C.CLINICAL_NOTES}),
@@ -121,8 +127,12 @@ MATRIX: dict[str, frozenset[str]] = {
     # result downloadable by the uploader alone (matching/linkfiles.py). Researchers get no
     # names at all, so not this either.
     # Programme records are counts (committees, events, people reached, trained): no person in them.
-    Role.ME_OFFICER: frozenset({C.STATS_VIEW, C.LINK_FILES, C.PROGRAMME_RECORD}),
-    Role.RESEARCHER: frozenset({C.STATS_VIEW}),
+    # Trainees (police, teachers, hotel staff) and tourism focal points are named professionals,
+    # not victims: their names are kept by the programme, never in the vault of identities.
+    Role.ME_OFFICER: frozenset({C.STATS_VIEW, C.LINK_FILES, C.PROGRAMME_RECORD, C.TRAINING_MANAGE,
+                                C.TOURISM_MANAGE}),
+    # Researchers see aggregates and de-identified, k-anonymous data only: nothing else.
+    Role.RESEARCHER: frozenset({C.STATS_VIEW, C.RESEARCH_DATA}),
     Role.SYSADMIN: frozenset({C.USERS_MANAGE, C.AGENCIES_MANAGE, C.AUDIT_VIEW_ALL, C.INTAKE_MANAGE}),
 }
 

@@ -251,10 +251,16 @@ ENDPOINTS: list[Endpoint] = [
 from .endpoints_care import ENDPOINTS as _CARE  # noqa: E402
 from .endpoints_intake import ENDPOINTS as _INTAKE  # noqa: E402
 from .endpoints_matching import ENDPOINTS as _MATCHING  # noqa: E402
+from .endpoints_programmes import ENDPOINTS as _PROGRAMMES  # noqa: E402
 from .endpoints_prosecution import ENDPOINTS as _PROSECUTION  # noqa: E402
+from .endpoints_research import ENDPOINTS as _RESEARCH  # noqa: E402
+from .endpoints_stats import ENDPOINTS as _STATS  # noqa: E402
 from .endpoints_tips import ENDPOINTS as _TIPS  # noqa: E402
+from .endpoints_tourism import ENDPOINTS as _TOURISM  # noqa: E402
+from .endpoints_training import ENDPOINTS as _TRAINING  # noqa: E402
 
-ENDPOINTS += _TIPS + _INTAKE + _PROSECUTION + _CARE + _MATCHING
+ENDPOINTS += (_TIPS + _INTAKE + _PROSECUTION + _CARE + _MATCHING + _PROGRAMMES + _STATS + _TRAINING + _TOURISM
+              + _RESEARCH)
 
 # Named URLs deliberately not in the table, each with the reason.
 _ADMIN_MODEL_VIEW = "admin internals of a registered model; entry is gated by the same has_permission as the changelist"

@@ -1,0 +1,7 @@
+"""Endpoint table rows for the research app (same contract as test_endpoints.py, which imports this list)."""
+
+from __future__ import annotations
+
+from .test_endpoints import Endpoint
+
+ENDPOINTS: list[Endpoint] = []
