@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from safetynet.access import policy
 from safetynet.access.querysets import memberships_with
+from safetynet.agencies.directory import agencies_covering, members_holding
 from safetynet.agencies.models import Agency, Membership
 from safetynet.audit.services import record
 from safetynet.core.services import acting_membership
@@ -73,21 +74,6 @@ def _not_future(value, field: str, today: datetime.date, errors: dict) -> None:
 
 def _link(survivor: Survivor) -> str:
     return f"/care/survivors/{survivor.public_id}/"
-
-
-def _agency_users(agency_ids, capability: str):
-    from safetynet.accounts.models import User
-
-    roles = policy.roles_with(capability)
-    return list(User.objects.filter(is_active=True, pk__in=Membership.objects.filter(
-        agency_id__in=agency_ids, role__in=roles, is_active=True).values("user_id")))
-
-
-def _district_agencies(jurisdiction, agency_type: str) -> list[int]:
-    """Agencies of a type whose area contains ``jurisdiction`` (the district's CWC, its AHTU)."""
-    path = jurisdiction.path
-    return [a.pk for a in Agency.objects.filter(agency_type=agency_type, is_active=True)
-            .select_related("jurisdiction") if path.startswith(a.jurisdiction.path)]
 
 
 # --------------------------------------------------------------------------- registration
@@ -182,7 +168,7 @@ def register_survivor(*, actor, came_via: str, jurisdiction, language: str, prof
             production = ChildProduction.objects.create(person=person, rescue=None, rescued_at=now,
                                                          due_at=now + datetime.timedelta(hours=CWC_HOURS))
             due = timezone.localtime(production.due_at).strftime("%d %b %Y %H:%M")
-            cwc_users = _agency_users(_district_agencies(jurisdiction, Agency.Type.CWC), policy.Cap.CWC_DECIDE)
+            cwc_users = members_holding(agencies_covering(jurisdiction, Agency.Type.CWC), policy.Cap.CWC_DECIDE)
             notify_many([(cwc_users + [actor], _("A child (%(code)s) came forward: produce before the Child Welfare "
                                                  "Committee by %(due)s.") % {"code": person.code, "due": due},
                           "/care/cwc/", True)])
@@ -296,7 +282,7 @@ def _override(actor, survivor, purpose: str, agency, reason: str, membership) ->
                                               reason=reason[:MAX_TEXT], by=actor)
     record(actor=actor, action="care.consent_override", obj=survivor, agency=membership.agency,
            changes={"purpose": purpose, "agency": agency.short_code if agency else ""})
-    heads = _agency_users([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
+    heads = members_holding([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
     notify_many([(heads, _("Consent was overridden for %(code)s (%(purpose)s). The reason is on the record.")
                   % {"code": survivor.person.code, "purpose": Consent.Purpose(purpose).label}, _link(survivor), False)])
     return override
@@ -435,13 +421,13 @@ def escalate_productions(now: datetime.datetime | None = None) -> int:
     alerts = []
     for production in late:
         place = production.person.jurisdiction
-        users = _agency_users(_district_agencies(place, Agency.Type.CWC), policy.Cap.CWC_DECIDE)
-        users += _agency_users(_district_agencies(place, Agency.Type.AHTU), policy.Cap.CASE_MANAGE_TEAM)
+        users = members_holding(agencies_covering(place, Agency.Type.CWC), policy.Cap.CWC_DECIDE)
+        users += members_holding(agencies_covering(place, Agency.Type.AHTU), policy.Cap.CASE_MANAGE_TEAM)
         if production.rescue is not None:
             users += [m.user for m in production.rescue.team.select_related("user") if m.user]
         survivor = Survivor.objects.filter(person=production.person).first()
         if survivor:
-            users += _agency_users([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
+            users += members_holding([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
         hours = int((now - production.due_at).total_seconds() // 3600)
         alerts.append((users, _("OVERDUE: child %(code)s has not been produced before the Child Welfare Committee "
                                 "(due %(due)s, %(hours)s h ago).") % {
@@ -491,7 +477,7 @@ def record_cwc_order(*, actor, survivor: Survivor, kind: str, number: str, order
             Person.objects.filter(pk=survivor.person_id).update(age_band=order.age_band)
             survivor.person.age_band = order.age_band
         record(actor=actor, action="care.cwc_order", obj=survivor, agency=membership.agency, changes=changes)
-        users = _agency_users([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
+        users = members_holding([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
         notify_many([(users, _("CWC order %(number)s (%(kind)s) for %(code)s.") % {
             "number": number, "kind": CWCOrder.Kind(kind).label, "code": survivor.person.code}, _link(survivor),
             False)])
@@ -660,7 +646,7 @@ def leave_care(*, actor, placement: Placement, expected_version: int, ended_on: 
                         "warnings_read": sorted(study.warnings) if study and warnings_read else [],
                         "follow_ups": len(scheduled)})
         if exit_reason == Placement.ExitReason.ABSCONDED:
-            users = _agency_users([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
+            users = members_holding([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
             notify_many([(users, _("%(code)s left %(shelter)s without notice.") % {
                 "code": survivor.person.code, "shelter": placement.shelter.agency.name}, _link(survivor), True)])
     return placement
@@ -992,8 +978,8 @@ def record_follow_up(*, actor, follow_up: FollowUp, expected_version: int, done_
         if re_trafficked and not survivor.re_trafficked_on:
             Survivor.objects.filter(pk=survivor.pk).update(re_trafficked_on=done_on)
             survivor.re_trafficked_on = done_on
-            users = _agency_users([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
-            users += _agency_users(_district_agencies(survivor.jurisdiction, Agency.Type.AHTU), policy.Cap.CASE_VIEW)
+            users = members_holding([survivor.owning_agency_id], policy.Cap.CARE_EDIT)
+            users += members_holding(agencies_covering(survivor.jurisdiction, Agency.Type.AHTU), policy.Cap.CASE_VIEW)
             notify_many([(users, _("%(code)s was found re-trafficked at a follow-up.") % {
                 "code": survivor.person.code}, _link(survivor), True)])
     return follow_up
@@ -1010,7 +996,7 @@ def escalate_follow_ups(today: datetime.date | None = None) -> int:
                   .select_related("survivor__person"))
     alerts = []
     for f in missed:
-        users = _agency_users([f.survivor.owning_agency_id], policy.Cap.CARE_EDIT)
+        users = members_holding([f.survivor.owning_agency_id], policy.Cap.CARE_EDIT)
         users += [a.user for a in f.survivor.assignments.filter(active=True).select_related("user")]
         alerts.append((users, _("Missed follow-up: %(code)s was due for a visit on %(due)s.") % {
             "code": f.survivor.person.code, "due": f.due_on.strftime("%d %b %Y")}, _link(f.survivor), True))

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safetynet.core.forms import DATETIME
+from safetynet.people.models import MAX_AGE
 from safetynet.tips.forms import PlaceField, place_choices
 
 from .models import MissingPersonReport
@@ -72,7 +73,7 @@ class PublicMissingForm(forms.Form):
                                   help_text=_("Separate them with commas."))
     sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, initial="unknown", widget=forms.RadioSelect)
     age = forms.IntegerField(label=_("Age (about)"), required=False,
-                             widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 110}))
+                             widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_AGE}))
     last_seen_on = forms.DateField(label=_("Day last seen"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     jurisdiction = PlaceField(label=_("District where last seen"), choices=(),

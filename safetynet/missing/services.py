@@ -18,11 +18,10 @@ from safetynet.agencies.models import Agency, Jurisdiction
 from safetynet.audit.services import record, record_access
 from safetynet.core.models import next_serial
 from safetynet.core.services import acting_membership
+from safetynet.people.models import MAX_AGE  # one limit for every form that takes an age
 from safetynet.tips import photos
 
 from .models import MissingPersonReport, MissingPhoto
-
-MAX_AGE = 110  # the oldest age either form accepts: beyond it the age is a typing mistake
 
 
 def record_missing(*, actor, jurisdiction, source: str, description: str, name: str = "", sex: str = "unknown",
@@ -64,7 +63,7 @@ def _check_person(errors: dict, *, name: str, age: int | None, birth_year: int |
             # The matcher reads Latin, Bengali and Devanagari: a name it cannot read would never be matched.
             errors["name"] = [_("Write the name in Latin, Bengali or Devanagari letters.")]
     if age is not None and not 0 <= age <= MAX_AGE:
-        errors["age"] = [_("Give an age between 0 and 110 (about is fine).")]
+        errors["age"] = [_("Give an age between 0 and %(max)s (about is fine).") % {"max": MAX_AGE}]
     this_year = timezone.localdate().year
     if birth_year is not None and not this_year - MAX_AGE <= birth_year <= this_year:
         errors["birth_year"] = [_("Give a year of birth between %(first)s and %(last)s.")
@@ -160,8 +159,8 @@ def submit_public_report(*, actor=None, data: PublicReport) -> tuple[MissingPers
     ``actor`` is ignored). The report is owned by the agency a tip from the same district
     would be routed to, is open, and is matched by the nightly run like every open report.
     That agency's members who see missing-person reports are told, without any name."""
+    from safetynet.core.receipts import receipt_code, receipt_digest
     from safetynet.tips import indicators, routing
-    from safetynet.tips.services import _receipt_code, receipt_digest
 
     errors: dict[str, list[str]] = {}
     if not data.name.strip():
@@ -196,7 +195,7 @@ def submit_public_report(*, actor=None, data: PublicReport) -> tuple[MissingPers
     if data.last_seen_on is not None:
         # The family gives a day, not a time: the start of that day, shown as a date only.
         last_seen_at = timezone.make_aware(datetime.datetime.combine(data.last_seen_on, datetime.time()))
-    receipt = _receipt_code(None)
+    receipt = receipt_code()
     now = timezone.now()
     with transaction.atomic():
         report = _store(actor=None, agency=agency, jurisdiction=jurisdiction, source=MissingPersonReport.Source.PUBLIC,
@@ -240,7 +239,7 @@ PUBLIC_STATUS = {
 
 def public_status(receipt: str) -> MissingPersonReport | None:
     """The report with this receipt code (for the family's status check), or None."""
-    from safetynet.tips.services import receipt_digest
+    from safetynet.core.receipts import receipt_digest
 
     clean = "".join(ch for ch in receipt if ch.isalnum())
     if len(clean) != 12:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safetynet.access import policy
+from safetynet.agencies.directory import agencies_covering, members_holding
 from safetynet.agencies.models import Agency, Membership
 from safetynet.audit.services import record
 from safetynet.core.models import next_serial
@@ -252,13 +253,7 @@ def record_outcome(*, actor, rescue: RescueOperation, expected_version: int, end
 
 def _alert_cwc(rescue: RescueOperation, children: list[ChildProduction]) -> None:
     """The CWC of the place and the team hear at once: the 24 hours have started."""
-    from safetynet.accounts.models import User
-
-    path = rescue.jurisdiction.path
-    cwcs = [a.pk for a in Agency.objects.filter(agency_type=Agency.Type.CWC, is_active=True)
-            .select_related("jurisdiction") if path.startswith(a.jurisdiction.path)]
-    users = list(User.objects.filter(is_active=True, pk__in=Membership.objects.filter(
-        agency_id__in=cwcs, is_active=True).values("user_id")))
+    users = members_holding(agencies_covering(rescue.jurisdiction, Agency.Type.CWC), policy.Cap.CWC_DECIDE)
     users += [m.user for m in rescue.team.select_related("user") if m.user]
     due = timezone.localtime(min(c.due_at for c in children))
     message = _("%(n)s child(ren) rescued in %(ref)s: produce before the Child Welfare Committee by %(due)s.") % {

@@ -8,10 +8,7 @@ event, notifications queued) or not at all.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +23,7 @@ from safetynet.access.querysets import memberships_with
 from safetynet.agencies.models import Jurisdiction, Membership
 from safetynet.audit.services import record, record_access, record_many
 from safetynet.core.models import StaleEdit, next_serial
+from safetynet.core.receipts import RECEIPT_ALPHABET, receipt_code, receipt_digest  # noqa: F401 (used by views)
 from safetynet.core.services import acting_membership
 from safetynet.notifications.services import notify, notify_many
 from safetynet.people import vault
@@ -36,7 +34,6 @@ from .models import DeadLetter, Tip, TipEvent, TipIndicator, TipPhoto, TipReport
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4000  # characters per free-text field: a long SMS thread, not a document
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over a phone
 
 # How soon someone must acknowledge a tip (settings.SAFETYNET_TIP_ACK_MINUTES overrides).
 ACK_MINUTES: dict[str, int] = {Tip.Urgency.IMMEDIATE: 30, Tip.Urgency.URGENT: 4 * 60, Tip.Urgency.ROUTINE: 24 * 60}
@@ -71,23 +68,6 @@ def urgency_for(category: str, happening_now: bool) -> str:
     if happening_now:
         return Tip.Urgency.IMMEDIATE
     return Tip.Urgency.URGENT if category in URGENT_CATEGORIES else Tip.Urgency.ROUTINE
-
-
-def receipt_digest(code: str) -> str:
-    clean = "".join(ch for ch in code.upper() if ch.isalnum())
-    return vault.blind_index("receipt", clean)
-
-
-def _receipt_code(idempotency_key: str | None) -> str:
-    """12 characters in three groups. From an idempotency key it is derived (keyed), so a
-    retried submission gets the same receipt back without the code ever being stored."""
-    if idempotency_key:
-        raw = hmac.new(vault._index_key(), f"receipt:{idempotency_key}".encode(), hashlib.sha256).digest()
-        chars = [RECEIPT_ALPHABET[b % len(RECEIPT_ALPHABET)] for b in raw[:12]]
-    else:
-        chars = [secrets.choice(RECEIPT_ALPHABET) for _ in range(12)]
-    code = "".join(chars)
-    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 def _coordinate(value, low: int, high: int, label: str) -> Decimal | None:
@@ -156,7 +136,7 @@ def submit_tip(*, actor, channel: str, data: TipInput, idempotency_key: str | No
     key = idempotency_key.strip()[:80] if idempotency_key else None
     committee = acting_membership(actor, policy.Cap.TIP_SUBMIT).agency if actor is not None else None
     place = validate(data, now)
-    receipt = _receipt_code(key)
+    receipt = receipt_code(key)
     try:
         with transaction.atomic():
             tip = _receive(actor, channel, data, place, receipt, key, committee, now)

@@ -99,7 +99,7 @@ def test_receipt_code_shows_the_status_and_nothing_else():
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"name": ""}, "name", "Write the missing person&#x27;s name."),
     ({"name": "Ροχίμα Χατούν"}, "name", "Write the name in Latin, Bengali or Devanagari letters."),
-    ({"age": "150"}, "age", "Give an age between 0 and 110"),
+    ({"age": "150"}, "age", "Give an age between 0 and 120"),
     ({"last_seen_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat()}, "last_seen_on",
      "The day last seen cannot be in the future."),
     ({"consent": None}, "consent", "Tick the box to agree"),
