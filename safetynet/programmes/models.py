@@ -197,3 +197,37 @@ class TrainingParticipation(ProgrammeRecord):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["programme", "category"], name="one_count_per_category")]
+
+
+class IECMaterial(ProgrammeRecord):
+    """Information, education and communication material: printed (or produced) and handed out
+    in a place. ``jurisdiction`` is the district where it was distributed, ``place`` the village,
+    market or school."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        HINDI = "hi", _("Hindi")
+        BENGALI = "bn", _("Bengali")
+        NEPALI = "ne", _("Nepali")
+        OTHER = "other", _("Other language")
+
+    class Format(models.TextChoices):
+        POSTER = "poster", _("Poster")
+        LEAFLET = "leaflet", _("Leaflet")
+        BOOKLET = "booklet", _("Booklet")
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+        BANNER = "banner", _("Banner")
+        OTHER = "other", _("Other format")
+
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    quantity_printed = models.PositiveIntegerField(_("quantity printed"))
+    quantity_distributed = models.PositiveIntegerField(_("quantity distributed"))
+    place = models.CharField(_("where distributed"), max_length=120)
+    distributed_on = models.DateField(_("distributed on"))
+
+    class Meta:
+        ordering = ["-distributed_on"]
+        verbose_name = _("IEC material")

@@ -23,6 +23,7 @@ from safetynet.core.services import acting_membership
 from .models import (
     AwarenessEvent,
     CounsellingSession,
+    IECMaterial,
     PreventionOutcome,
     SelfHelpGroup,
     SentHome,
@@ -257,3 +258,72 @@ def record_training(*, actor, title: str, jurisdiction, starts_on, ends_on, venu
                changes={"jurisdiction": jurisdiction.code, "starts_on": str(starts_on), "ends_on": str(ends_on),
                         "centre": str(centre.public_id) if centre else "", "participants": dict(participants)})
     return programme
+
+
+def record_iec_material(*, actor, title: str, language: str, format: str, quantity_printed: int,
+                        quantity_distributed: int, jurisdiction, place: str, distributed_on,
+                        today=None) -> IECMaterial:
+    """IEC material (posters, leaflets, films...) printed and handed out in a place. Handing out
+    more than was printed is a typing error, not a record."""
+    membership = _membership(actor)
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    _text(title, "title", errors, _("Write the material's title."))
+    if language not in IECMaterial.Language.values:
+        errors["language"] = [_("Choose the language.")]
+    if format not in IECMaterial.Format.values:
+        errors["format"] = [_("Choose the format.")]
+    _count(quantity_printed, "quantity_printed", errors)
+    _count(quantity_distributed, "quantity_distributed", errors, minimum=1)
+    if not errors.get("quantity_printed") and not errors.get("quantity_distributed") \
+            and quantity_distributed > quantity_printed:
+        errors["quantity_distributed"] = [
+            _("More distributed (%(distributed)s) than printed (%(printed)s): the quantity distributed cannot be "
+              "larger than the quantity printed.") % {"distributed": quantity_distributed,
+                                                       "printed": quantity_printed}]
+    _in_area(membership, jurisdiction, errors)
+    _text(place, "place", errors, _("Write where it was distributed."))
+    _date(distributed_on, "distributed_on", errors, today)
+    _raise(errors)
+    material = IECMaterial(owning_agency=membership.agency, jurisdiction=jurisdiction, title=title.strip(),
+                           language=language, format=format, quantity_printed=quantity_printed,
+                           quantity_distributed=quantity_distributed, place=place.strip(),
+                           distributed_on=distributed_on)
+    return _save(actor, membership, material, "programme.iec_material",
+                 {"language": language, "format": format, "quantity_printed": quantity_printed,
+                  "quantity_distributed": quantity_distributed, "jurisdiction": jurisdiction.code,
+                  "distributed_on": str(distributed_on)})
+
+
+def record_participation(*, actor, programme: TrainingProgramme,
+                         participants: dict[str, int]) -> list[TrainingParticipation]:
+    """Add the counts of categories not yet recorded for a programme (trainees who came later,
+    or a programme entered before its attendance sheet was in). A category already counted is
+    refused: counting it twice would double the figure."""
+    membership = _membership(actor)
+    if not TrainingProgramme.objects.visible_to(actor).filter(pk=programme.pk).exists():
+        raise PermissionDenied(_("Your role does not allow this for this training programme."))
+    errors: dict[str, list[str]] = {}
+    unknown = set(participants) - set(TrainingParticipation.Category.values)
+    if unknown:
+        errors["participants"] = [_("Not a participant category: %(c)s") % {"c": ", ".join(sorted(unknown))}]
+    for category, n in participants.items():
+        _count(n, category if category in TrainingParticipation.Category.values else "participants", errors,
+               minimum=1)
+    if not participants:
+        errors["participants"] = [_("Say how many of each category attended.")]
+    labels = dict(TrainingParticipation.Category.choices)
+    for category, attended in programme.participation.filter(category__in=list(participants)).values_list(
+            "category", "attended"):
+        errors.setdefault(category, []).append(
+            _("This programme already has %(n)s %(category)s counted; it is not counted twice.") % {
+                "n": attended, "category": labels[category]})
+    _raise(errors)
+    with transaction.atomic():
+        rows = TrainingParticipation.objects.bulk_create(
+            TrainingParticipation(owning_agency=programme.owning_agency, jurisdiction=programme.jurisdiction,
+                                  programme=programme, category=category, attended=n)
+            for category, n in sorted(participants.items()))
+        record(actor=actor, action="programme.participation", obj=programme, agency=membership.agency,
+               changes={"participants": dict(participants)})
+    return rows
