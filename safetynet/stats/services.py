@@ -111,14 +111,24 @@ def scope_counts(user) -> dict:
             "by_status": _label(Case.Status.choices, by_status, "status")}
 
 
-def programme_section(user) -> dict:
-    """Prevention and training figures for the dashboard: every agency's records for a
-    stats.view holder, counted (never listed); counts of people below SMALL_CELL hidden."""
-    from safetynet.programmes.indicators import figure_rows, participation_by_category, programme_figures
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
-    if not has_capability(user, policy.Cap.STATS_VIEW):
-        raise PermissionError("stats.view required")
-    rows = figure_rows(programme_figures(user=user), exact=False)
-    by_category = [{**r, "display": f"{r['n']:,}"} if r["n"] is not None else r
-                   for r in _suppress(participation_by_category(user=user), exact=False)]
-    return {**rows, "trained_by_category": by_category}
+
+def record_export(*, actor, fmt: str, filters: dict[str, str], table: str = "") -> None:
+    """An export of the dashboard leaves the platform: who took which figures, with which filters
+    (codes of places and agencies, never a person), as an AuditEvent."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from safetynet.audit.services import record
+    from safetynet.core.services import acting_membership
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(_("Unknown export format."))
+    membership = acting_membership(actor, policy.Cap.STATS_VIEW)
+    changes: dict = {"format": fmt, "filters": dict(filters)}
+    if table:
+        changes["table"] = table
+    with transaction.atomic():
+        record(actor=actor, action="stats.export", object_type="stats.dashboard", object_id=fmt,
+               changes=changes, agency=membership.agency)

@@ -38,7 +38,7 @@ def test_the_me_officer_sees_prevention_and_training(records, client_for):
     response = client_for("me_officer").get("/stats/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Prevention and training" in page
+    assert 'id="h-prevention">Prevention<' in page and 'id="h-training">Training<' in page
     assert _figure(page, "committees") == "3"  # committees are not people: no small-cell rule
     assert _figure(page, "fake_marriages") == "7"
     assert _figure(page, "reached") == "2,734"
