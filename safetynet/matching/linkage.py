@@ -20,8 +20,10 @@ so a reviewer sees why two records were put side by side. The fields (``FIELDS``
 
 - ``given``: the given name: same spelling, same sound, Jaro-Winkler ≥ 0.9, the whole name
   the same sound in another word order, another name (alias, pet name) that sounds like the
-  other side's name, Jaro-Winkler ≥ 0.8. (No separate whole-name field: with given and family
-  it counted the same name evidence three times.);
+  other side's name, a name of one word that sounds like a word of the other's name (given or
+  family name, not known which: "Rundle" and "Georgia Rundle"), Jaro-Winkler ≥ 0.8. (No
+  separate whole-name field: with given and family it counted the same name evidence three
+  times.);
 - ``family``: the family name and the father's (or husband's) name *together*, because
   siblings share both: scored separately, their agreement was counted twice and siblings came
   out as matches. Levels: same family name and father; same father, another family name (a
@@ -45,6 +47,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -84,7 +87,7 @@ SMALL_PAIRS = 1_000
 SMALL_LIST_M = {
     "given": {"same spelling": 0.55, "same sound": 0.25, "similar spelling (0.9)": 0.05,
               "whole name the same sound, another word order": 0.02, "another name sounds the same": 0.03,
-              "similar spelling (0.8)": 0.04, "different": 0.06},
+              "one name only, one of the other's names": 0.02, "similar spelling (0.8)": 0.04, "different": 0.04},
     "family": {"same family name and father, another given name (a sibling?)": 0.05,
                "same family name and father": 0.45, "same father, another family name": 0.05,
                "same family name, father not known": 0.3, "same family name, similar father": 0.04,
@@ -98,6 +101,10 @@ SMALL_LIST_M = {
     "address": {"same address": 0.5, "similar spelling (0.9)": 0.2, "different": 0.3},
 }
 U_FLOOR = 1e-5
+# The same address pairs two records for comparison only when at most this many records of the
+# same list give it: a shelter, a home or a police station written as the address would
+# otherwise pair every person registered there with every other (it is still compared and scored).
+ADDRESS_BLOCK_MAX = 20
 # u of the fields a list may carry on only a few records, used with SMALL_LIST_M when too few
 # pairs have them (_sparse_fields_m): how often two different people agree so by chance.
 # Rescued and missing persons are mostly 10–30 years old, so a year of birth is shared by about
@@ -113,12 +120,19 @@ SPARSE_U = {
 # The columns of a prepared row, in order, with their Arrow types (see _to_arrow).
 STRING_COLUMNS = ("unique_id", "source_dataset", "name_latin", "name_key", "given", "family", "name_phonetic",
                   "given_phonetic", "family_phonetic", "father_latin", "father_phonetic", "father_given",
-                  "father_given_phonetic", "sex", "district", "state", "date_of_birth", "id_number", "address")
-LIST_COLUMNS = ("name_phonetics", "other_phonetics", "block_keys")
+                  "father_given_phonetic", "single_phonetic", "sex", "district", "state", "date_of_birth",
+                  "id_number", "address", "address_block")
+LIST_COLUMNS = ("name_phonetics", "other_phonetics", "name_words", "block_keys")
 INT_COLUMNS = ("birth_year",)
 # One side's other names (aliases, pet names) sound like the other side's name or given name.
 ANOTHER_NAME = ("size(array_intersect(name_phonetics_l, other_phonetics_r)) > 0"
                 " or size(array_intersect(other_phonetics_l, name_phonetics_r)) > 0")
+# One side has a name of one word, and it sounds like a word of the other side's longer name:
+# "Rundle" and "Georgia Rundle". The one word may be the given name or the family name (a
+# record with the other missing). Own columns (single_phonetic, name_words), not given_phonetic
+# or family_phonetic: EM does not estimate a comparison in a session blocked on a column it reads.
+ONE_NAME_IN_OTHER = ("(single_phonetic_l is not null and array_contains(name_words_r, single_phonetic_l))"
+                     " or (single_phonetic_r is not null and array_contains(name_words_l, single_phonetic_r))")
 # The whole name is not a field of its own: given and family already weigh it (counted twice, it
 # made namesakes certain); a name written in another word order is a level of ``given``.
 FIELDS = ("given", "family", "sex", "birth_year", "district", "id_number", "address")
@@ -306,6 +320,9 @@ def prepare(rows: Iterable[dict], *, reference_year: int | None = None,
         if source_dataset is not None:
             prepared["source_dataset"] = source_dataset
         out.append(prepared)
+    addresses = Counter(row["address"] for row in out if row["address"])
+    for row in out:  # for blocking: an address few records of this list share (ADDRESS_BLOCK_MAX)
+        row["address_block"] = row["address"] if addresses[row["address"]] <= ADDRESS_BLOCK_MAX else None
     return out, skipped
 
 
@@ -327,6 +344,7 @@ def _prepare_one(row: dict, uid: str, year: int) -> tuple[dict | None, str | Non
         birth_year = born
 
     name_key = _phonetic_key(nn)
+    words = sorted(set((nn.phonetic or "").split()))
     given_phonetic = _word_phonetic(nn.given)
     family_phonetic = _word_phonetic(nn.family)
     aliases: list[str] = []
@@ -360,6 +378,9 @@ def _prepare_one(row: dict, uid: str, year: int) -> tuple[dict | None, str | Non
         "family_phonetic": family_phonetic,
         "name_phonetics": sorted({k for k in (name_key, given_phonetic) if k}),
         "other_phonetics": sorted(set(aliases)),
+        # a name of one word (given or family name, not known which), and the words of a longer name
+        "single_phonetic": words[0] if len(nn.tokens) == 1 and words else None,
+        "name_words": words if len(nn.tokens) > 1 else [],
         # for blocking: the whole name's key and every other name of two words or more
         "block_keys": sorted({name_key, *(a for a in aliases if " " in a)} - {""}),
         "father_latin": father_latin,
@@ -491,6 +512,7 @@ def settings(link_type: LinkType, *, district_relation: str | None = None) -> Se
             # "Khatun Rahima" and "Rahima Khatoon": the whole name sounds the same in another order
             cll.CustomLevel("name_key_l = name_key_r", "whole name the same sound, another word order"),
             cll.CustomLevel(ANOTHER_NAME, "another name sounds the same", base_dialect_str="spark"),
+            cll.CustomLevel(ONE_NAME_IN_OTHER, "one name only, one of the other's names", base_dialect_str="spark"),
             jw("given", 0.8),  # not lower: DuckDB and the Spark UDF compute Jaro differently below ~0.8
             cll.ElseLevel().configure(label_for_charts="different"),
         ])
@@ -594,8 +616,9 @@ def blocking_rules() -> list:
     """Which pairs are compared at all: those that share the sound of the whole name, or of
     the given name and are born within 3 years, or the family name and the father's name, or
     the family name, the given name's first letter and a birth year within 3, or the same date
-    of birth, or the same document number. A pair that none of these let through is never
-    scored (the comparison count says how many were). realtime._block_keys follows these."""
+    of birth, or the same document number, or the same address when at most ADDRESS_BLOCK_MAX
+    records of the list give it (``address_block``). A pair that none of these let through is
+    never scored (the comparison count says how many were). realtime._block_keys follows these."""
     from splink import block_on
 
     return [
@@ -609,6 +632,7 @@ def blocking_rules() -> list:
         block_on("block_keys", arrays_to_explode=["block_keys"]),
         block_on("date_of_birth"),
         block_on("id_number"),
+        block_on("address_block"),
     ]
 
 

@@ -173,6 +173,8 @@ def _block_keys(row: dict) -> list[tuple]:
         keys.append(("date_of_birth", row["date_of_birth"]))
     if row.get("id_number"):
         keys.append(("id_number", row["id_number"]))
+    if row.get("address_block"):
+        keys.append(("address", row["address_block"]))
     return keys
 
 

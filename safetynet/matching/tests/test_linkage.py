@@ -426,3 +426,48 @@ def test_a_field_few_records_carry_still_counts_agreement_for():
     pair = next(p for p in result.pairs if (p.left_id, p.right_id) == ("MP-1", "FOUND-ROHIMA"))
     assert pair.levels["birth_year"] == "same year" and pair.fields["birth_year"] > 1
     assert pair.match_probability > 0.95
+
+
+def test_a_name_of_one_word_that_is_a_word_of_the_others_name_is_not_a_different_given_name():
+    """A record with only "Rundle" (the given name missing) against "Georgia Rundle": the one
+    word may be the given name or the family name, so the pair gets its own level of ``given``
+    instead of "different" (FEBRL4 had three such true pairs just below 0.5)."""
+    (one, two), _ = prepare([{"id": "a", "name": "Rundle"}, {"id": "b", "name": "Georgia Rundle"}])
+    assert one["single_phonetic"] and one["name_words"] == [] and one["family_phonetic"] is None
+    assert two["single_phonetic"] is None and one["single_phonetic"] in two["name_words"]
+    # 27 x 27 records: a small list (judged m), with enough pairs for u to mean something
+    givens = ["Anita", "Puja", "Sabina", "Mousumi", "Lakshmi", "Rekha", "Jyoti", "Nisha", "Sonali"]
+    families = ["Das", "Mondal", "Oraon", "Tudu", "Murmu", "Paswan"]
+    others = [f"{g} {f}" for g in givens for f in families]
+    left = [{"id": "L1", "name": "Rundle", "date_of_birth": "1991-07-26", "district": "Orange"},
+            {"id": "L2", "name": "Tamsin", "date_of_birth": "1984-02-11", "district": "Orange"},
+            *({"id": f"L{n + 3}", "name": name} for n, name in enumerate(others[:25]))]
+    right = [{"id": "R1", "name": "Georgia Rundle", "date_of_birth": "1991-07-26", "district": "Orange"},
+             {"id": "R2", "name": "Nadia Okafor", "date_of_birth": "1984-02-11", "district": "Orange"},
+             *({"id": f"R{n + 3}", "name": name} for n, name in enumerate(others[25:50]))]
+    pairs = {(p.left_id, p.right_id): p for p in link(left, right, threshold=0.0).pairs}
+    same, other = pairs["L1", "R1"], pairs["L2", "R2"]
+    assert same.levels["given"] == "one name only, one of the other's names" and same.fields["given"] > 0
+    assert same.levels["family"] == "missing"  # the family name is not counted a second time
+    assert other.levels["given"] == "different" and other.fields["given"] < 0
+
+
+def test_the_same_address_pairs_records_unless_many_records_of_the_list_give_it():
+    """Two records that share only an address are compared (FEBRL4 had five true pairs with
+    other names and dates but the same street number and street); an address that more than
+    ADDRESS_BLOCK_MAX records of one list give (a shelter) pairs nobody by itself."""
+    shelter = [{"id": f"S{n}", "name": name, "address": "Shelter Home, Station Road, Basirhat"}
+               for n, name in enumerate(["Rina Das", "Puja Kumari", "Sabina Yasmin", "Mousumi Mondal", "Anita Oraon",
+                                         "Salma Begum", "Lakshmi Tudu", "Rekha Murmu", "Jyoti Paswan", "Nisha Rai",
+                                         "Pinky Sah", "Mamoni Barman", "Sonali Roy", "Tania Sheikh", "Priya Thapa",
+                                         "Gita Lama", "Kajal Manjhi", "Rupa Ghosh", "Sima Pal", "Asha Gurung",
+                                         "Bina Sarkar"][:linkage.ADDRESS_BLOCK_MAX + 1])]
+    rows, _ = prepare([*shelter, {"id": "h", "name": "Laura Hefford", "address": "3 Wagga  Street"}])
+    by_id = {r["unique_id"]: r for r in rows}
+    assert by_id["h"]["address_block"] == "3 wagga street"
+    assert all(by_id[r["id"]]["address_block"] is None for r in shelter)
+    assert all(r["address"] for r in rows)  # still compared and scored
+    left = [{"id": "a", "name": "Laura Hefford", "address": "3 Wagga Street"}, {"id": "c", "name": "Ruby Capurso"}]
+    right = [{"id": "b", "name": "Madeline Bissett", "address": "3 wagga street"}, {"id": "d", "name": "Oliver Host"}]
+    result = link(left, right, threshold=0.0)
+    assert [(p.left_id, p.right_id, p.levels["address"]) for p in result.pairs] == [("a", "b", "same address")]

@@ -120,3 +120,19 @@ def test_the_prefilter_follows_the_date_of_birth_and_document_number_rules(tmp_p
     assert known["id"] in {p.right_id for p in by_number}
     assert known["id"] in {p.right_id for p in by_date}
     assert whole.candidates(stranger, threshold=0.0)[0] == by_date
+
+
+def test_the_prefilter_follows_the_address_rule(people, tmp_path):
+    """Blocking on the same address (linkage.blocking_rules, for an address few records give) is
+    in realtime._block_keys too."""
+    left = [{**row, "address": f"{n} Station Road, Basirhat"} for n, row in enumerate(people.left)]
+    right = [{**row, "address": f"{n} Station Road, Basirhat"} for n, row in enumerate(people.right)]
+    path = tmp_path / "model.json"
+    realtime.train_model(left + right, path)
+    fast_index = realtime.Index(left, path)
+    whole = realtime.Index(left, path, prefilter=False)
+    known = left[7]
+    stranger = {"id": "X5", "name": "Zbigniew Wojciechowski", "address": known["address"]}
+    by_address, _ = fast_index.candidates(stranger, threshold=0.0)
+    assert known["id"] in {p.right_id for p in by_address}
+    assert whole.candidates(stranger, threshold=0.0)[0] == by_address
