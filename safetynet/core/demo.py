@@ -120,6 +120,7 @@ class SeedResult:
     missing_reports: int = 0
     match_candidates: int = 0
     programme_records: int = 0
+    tourism_signatories: int = 0
 
 
 def seed_agencies(result: SeedResult) -> dict[str, Agency]:
@@ -227,6 +228,9 @@ def seed_demo(cases_per_agency: int = 30) -> SeedResult:
     seed_care(users, result)
     seed_matching(users, result)
     seed_programmes(users, result)
+    from safetynet.tourism.demo import seed_tourism
+
+    seed_tourism(result)
     return result
 
 

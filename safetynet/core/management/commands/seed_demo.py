@@ -23,7 +23,8 @@ class Command(BaseCommand):
                           f"{result.tips} tips, {result.legal_files} legal files, "
                           f"{result.survivors} care records, {result.missing_reports} missing-person reports "
                           f"({result.match_candidates} possible matches), {result.programme_records} programme "
-                          f"records added (0 means it was already there)")
+                          f"records, {result.tourism_signatories} tourism Code signatories added "
+                          f"(0 means it was already there)")
         if persons:
             def progress(done, seconds):
                 self.stdout.write(f"  persons: {done:,}/{persons:,} ({seconds}s)")
