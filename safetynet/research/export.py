@@ -133,19 +133,22 @@ def _relation(value, level: int) -> tuple[str]:
 # Order: least useful to researchers first (on a tie the algorithm generalises these first).
 NOT_SHOWN = gettext_noop("not shown")
 AS_RECORDED = gettext_noop("as recorded")
+# Weights: what researchers lose when a column gets coarser. Sex and age (adult or minor) are what
+# most questions about trafficking split by; the recruiter's relation is recorded for few victims.
 HIERARCHIES: list[Hierarchy] = [
-    Hierarchy(gettext_noop("recruiter relation"), ("IP_Relation",), (AS_RECORDED, NOT_SHOWN), _relation),
+    Hierarchy(gettext_noop("recruiter relation"), ("IP_Relation",), (AS_RECORDED, NOT_SHOWN), _relation, weight=0.5),
     Hierarchy(gettext_noop("place of exploitation"), ("CountryOfExploitation", "stateOfExploitation"),
-              (gettext_noop("state"), gettext_noop("country"), NOT_SHOWN), _place),
+              (gettext_noop("state"), gettext_noop("country"), NOT_SHOWN), _place, weight=1.0),
     Hierarchy(gettext_noop("year of registration"), ("yearOfRegistration",),
-              (gettext_noop("year"), gettext_noop("band of years"), NOT_SHOWN), _year),
+              (gettext_noop("year"), gettext_noop("band of years"), NOT_SHOWN), _year, weight=1.0),
     Hierarchy(gettext_noop("citizenship"), ("citizenship", "UN_COO_Region"),
-              (gettext_noop("country"), gettext_noop("UN region"), NOT_SHOWN), _citizenship),
+              (gettext_noop("country"), gettext_noop("UN region"), NOT_SHOWN), _citizenship, weight=1.0),
     Hierarchy(gettext_noop("age"), ("ageBroad", "majorityStatus"),
-              (gettext_noop("age band"), gettext_noop("adult or minor"), NOT_SHOWN), _age),
+              (gettext_noop("age band"), gettext_noop("adult or minor"), NOT_SHOWN), _age, weight=3.0),
     Hierarchy(gettext_noop("type of exploitation"), EXPLOIT_COLUMNS,
-              (gettext_noop("detailed"), gettext_noop("sexual, labour or other"), NOT_SHOWN), _exploitation),
-    Hierarchy(gettext_noop("gender"), ("gender",), (AS_RECORDED, NOT_SHOWN), _gender),
+              (gettext_noop("detailed"), gettext_noop("sexual, labour or other"), NOT_SHOWN), _exploitation,
+              weight=2.0),
+    Hierarchy(gettext_noop("gender"), ("gender",), (AS_RECORDED, NOT_SHOWN), _gender, weight=3.0),
 ]
 # (The names and levels are written in English in the file's note and the ledger; pages translate them.)
 # The order columns are written in (CTDC's order), each found in the generalised row by name.

@@ -14,7 +14,10 @@ quasi-identifier for the whole table, so every row of a column is at the same pr
    "at risk".
 3. If the rows at risk are at most ``max_suppressed_share`` of all rows, stop.
 4. Otherwise try raising each quasi-identifier (that can still go up) by one level, and keep
-   the raise that leaves the fewest rows at risk (ties: the first in the hierarchy order,
+   the raise that rescues the most rows at risk per unit of detail lost: a hierarchy's
+   ``weight`` says how much researchers lose when it gets coarser (gender and age matter more
+   than the recruiter's relation), spread over its levels. Without a weight, or when no raise
+   rescues any row, the fewest rows at risk wins (ties: the first in the hierarchy order,
    which lists the least useful quasi-identifiers first). Go to 2.
 5. Drop (suppress) the rows still in groups smaller than ``k``; count them.
 
@@ -38,6 +41,7 @@ class Hierarchy:
     columns: tuple[str, ...]
     levels: tuple[str, ...]  # what each level means, e.g. ("year", "band of years", "not shown")
     generalise: Callable[[Any, int], tuple[str, ...]]  # (raw value, level) -> one string per column
+    weight: float = 1.0  # what researchers lose when this column gets coarser (all of it, over its levels)
 
     @property
     def top(self) -> int:
@@ -96,7 +100,7 @@ def anonymise(records: Mapping[tuple, int], hierarchies: Sequence[Hierarchy], k:
     cache: dict = {}
     steps: list[str] = []
     groups = _generalised(records, hierarchies, levels, cache)
-    while _at_risk(groups, k) > allowed:
+    while (risk_now := _at_risk(groups, k)) > allowed:
         best = None
         for i, h in enumerate(hierarchies):
             if levels[i] >= h.top:
@@ -105,11 +109,13 @@ def anonymise(records: Mapping[tuple, int], hierarchies: Sequence[Hierarchy], k:
             trial[i] += 1
             trial_groups = _generalised(records, hierarchies, trial, cache)
             risk = _at_risk(trial_groups, k)
-            if best is None or risk < best[0]:
-                best = (risk, i, trial, trial_groups)
+            # Rows rescued per unit of detail lost (higher is better), then fewer rows at risk.
+            score = ((risk_now - risk) / (h.weight / h.top), -risk)
+            if best is None or score > best[0]:
+                best = (score, i, trial, trial_groups)
         if best is None:  # everything at its top level: only suppression is left
             break
-        _risk, i, levels, groups = best
+        _score, i, levels, groups = best
         steps.append(f"{hierarchies[i].name} -> {hierarchies[i].levels[levels[i]]}")
     kept = {key: n for key, n in groups.items() if n >= k}
     return Result(k=k, hierarchies=hierarchies, levels=levels, groups=kept, total=total,
