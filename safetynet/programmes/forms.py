@@ -95,7 +95,7 @@ class Lookups:
                                     "name)."))
         if len(found) > 1:
             raise ValidationError(_("More than one place has this name: write its code (the template's sheet "
-                                    "\u201cPlaces\u201d lists them)."))
+                                    "“Places” lists them)."))
         return found[0]
 
     def initial_place(self, levels) -> str:
@@ -232,7 +232,7 @@ PLACE_HELP = gettext_lazy("The district (or border sector) where it is. In a fil
 def _place_field(label=None, help_text=PLACE_HELP):
     label = label or gettext_lazy("District")
     return NamedChoiceField(label=label, help_text=help_text, allowed=gettext_lazy(
-        "the code (IN-BR-KISH) or the name of a district or border sector; the sheet \u201cPlaces\u201d lists "
+        "the code (IN-BR-KISH) or the name of a district or border sector; the sheet “Places” lists "
         "them"), error_messages={"required": gettext_lazy("Choose the place.")})
 
 
@@ -392,7 +392,7 @@ CATEGORY_FIELDS = [c for c, _label in TrainingParticipation.Category.choices]
 def _state_field():
     return NamedChoiceField(label=gettext_lazy("State"), help_text=gettext_lazy(
         "In a file: its code, e.g. IN-BR, or its name."), allowed=gettext_lazy(
-        "the code (IN-BR) or the name of a state; the sheet \u201cPlaces\u201d lists them"),
+        "the code (IN-BR) or the name of a state; the sheet “Places” lists them"),
         error_messages={"required": gettext_lazy("Choose the state.")})
 
 

@@ -257,16 +257,16 @@ def check_header(spec: ImportSpec, header: list[str], form: forms.Form) -> tuple
             names.append(None)
             continue
         if key not in known:
-            errors.append(RowError(1, heading.strip(), _("Unknown column \u201c%(column)s\u201d. The columns are: "
+            errors.append(RowError(1, heading.strip(), _("Unknown column “%(column)s”. The columns are: "
                                                           "%(known)s.") % {"column": heading.strip(),
                                                                            "known": ", ".join(known)}))
         elif key in seen:
-            errors.append(RowError(1, key, _("The column \u201c%(column)s\u201d appears twice.") % {"column": key}))
+            errors.append(RowError(1, key, _("The column “%(column)s” appears twice.") % {"column": key}))
         seen.add(key)
         names.append(key if key in known else None)
     for name, column in known.items():
         if column.required and name not in seen:
-            errors.append(RowError(1, name, _("The column \u201c%(column)s\u201d is missing.") % {"column": name}))
+            errors.append(RowError(1, name, _("The column “%(column)s” is missing.") % {"column": name}))
     return names, errors
 
 
@@ -438,7 +438,7 @@ def xlsx_template(spec: ImportSpec, actor=None, extra_sheets: Iterable[tuple[str
     help_sheet = book.create_sheet("Help")
     lines = [
         [str(spec.title)],
-        [_("Write one record per row in the sheet \u201cData\u201d, below the header row. Keep the header row "
+        [_("Write one record per row in the sheet “Data”, below the header row. Keep the header row "
            "as it is; a column you do not need may be left out unless it is required.")],
         [_("Dates: YYYY-MM-DD (2026-11-28) or DD/MM/YYYY (28/11/2026), or a date cell.")],
         [_("If any row has a problem, nothing is imported: the page lists each problem with its row and column; "

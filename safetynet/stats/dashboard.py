@@ -294,13 +294,26 @@ def _cases_section(user, f: Filters) -> Section:
     if f.partner is not None:
         ahtus = ahtus.filter(pk=f.partner.pk)
 
+    # Every victim figure from one pass: the victims (distinct persons) grouped by sex, age band and
+    # nationality together. Four COUNT(DISTINCT) queries over the victim rows each sorted 750,000
+    # rows at a million persons (docs/benchmarks.md, dashboard at 1,000,000 persons).
+    victim_rows: list[dict[str, Any]] = [
+        dict(row) for row in Person.objects.filter(pk__in=victims.values("person_id"))
+        .values("sex", "age_band", "nationality").annotate(n=Count("id")).order_by()]
+
+    def victims_by(field: str) -> list[dict]:
+        totals: dict[str, int] = {}
+        for row in victim_rows:
+            totals[row[field]] = totals.get(row[field], 0) + row["n"]
+        return [{f"person__{field}": value, "n": n} for value, n in sorted(totals.items())]
+
     section = Section("cases", _("Cases and victims"), _(
         "Trafficking cases opened by the AHTUs and police, and the victims recorded in them."))
     section.figures = [
         Figure("cases", _("Cases opened"), rounded(cases.count()), _(
             "Cases whose opening date falls in the period, in the place chosen (a case belongs to the district "
             "or police station it was opened for) and owned by the agency chosen. Rounded to the nearest 5.")),
-        Figure("victims", _("Victims in those cases"), rounded(victims.values("person").distinct().count()), _(
+        Figure("victims", _("Victims in those cases"), rounded(sum(row["n"] for row in victim_rows)), _(
             "Distinct persons recorded as a victim in the cases counted above (a person in two cases counts "
             "once). Rounded to the nearest 5.")),
         Figure("ahtus", _("Anti-Human Trafficking Units"), count(ahtus.count(), people=False), _(
@@ -350,12 +363,9 @@ def _cases_section(user, f: Filters) -> Section:
             "Each case counted once, in the district of the place it was opened for."), _("Cases"), ctx, state,
             f.state is not None))
 
-    sexes = _label(Person.Sex.choices, protect(list(victims.values("person__sex").annotate(
-        n=Count("person", distinct=True)).order_by("person__sex"))), "person__sex")
-    ages = _label(Person.AgeBand.choices, protect(list(victims.values("person__age_band").annotate(
-        n=Count("person", distinct=True)).order_by("person__age_band"))), "person__age_band")
-    nations = _label(Person.Nationality.choices, protect(list(victims.values("person__nationality").annotate(
-        n=Count("person", distinct=True)).order_by("person__nationality"))), "person__nationality")
+    sexes = _label(Person.Sex.choices, protect(victims_by("sex")), "person__sex")
+    ages = _label(Person.AgeBand.choices, protect(victims_by("age_band")), "person__age_band")
+    nations = _label(Person.Nationality.choices, protect(victims_by("nationality")), "person__nationality")
     victim_def = _("Distinct persons recorded as a victim in the cases counted above, by what the case file "
                    "records about them.")
     section.tables += [
