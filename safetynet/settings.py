@@ -300,6 +300,8 @@ SAFETYNET_TIP_RATE = os.environ.get("SAFETYNET_TIP_RATE", "10/h")
 SAFETYNET_STATUS_RATE = os.environ.get("SAFETYNET_STATUS_RATE", "30/h")
 # The public tourism Code of Conduct check, per client.
 SAFETYNET_TOURISM_CHECK_RATE = os.environ.get("SAFETYNET_TOURISM_CHECK_RATE", "60/h")
+# How long built dashboard figures are kept (stats/dashboard.py build); 0 counts on every request.
+SAFETYNET_DASHBOARD_CACHE_SECONDS = int(os.environ.get("SAFETYNET_DASHBOARD_CACHE_SECONDS", "300"))
 # "inline": a public report is filed (routed, numbered, triagers alerted, audited) in the
 # request that receives it. "worker": the request only stores it and answers with the
 # receipt; `manage.py file_tips --loop` files the queue in batches (for busy installations:

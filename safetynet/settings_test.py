@@ -10,3 +10,5 @@ from .settings import *  # noqa: E402,F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SAFETYNET_INTAKE_SECRETS = "gateway:test-shared-secret-0123456789"
+# Tests change records and read the figures again at once; tests/test_dashboard_cache.py turns it on.
+SAFETYNET_DASHBOARD_CACHE_SECONDS = 0

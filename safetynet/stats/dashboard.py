@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -607,10 +609,35 @@ def _programme_sections(user, f: Filters) -> list[Section]:
     return out
 
 
+def _cache_key(f: Filters) -> str:
+    parts = [translation.get_language() or "", f.start, f.end, f.state and f.state.code,
+             f.district and f.district.code, f.area, f.partner and f.partner.short_code]
+    return "stats:dashboard:v1:" + "|".join(str(p or "") for p in parts)
+
+
 def build(user, f: Filters) -> Dashboard:
-    """The whole dashboard for a stats.view holder (PermissionError otherwise)."""
+    """The whole dashboard for a stats.view holder (PermissionError otherwise).
+
+    Built figures are kept for ``SAFETYNET_DASHBOARD_CACHE_SECONDS`` (5 minutes) per filter set and
+    language: at a million persons building them takes seconds (docs/benchmarks.md), and the
+    figures are the same for every stats.view holder (aggregates_visible_to counts every agency's
+    records for all of them), so a cached build is never someone else's view. The page says when
+    its figures were counted. Counts only: nothing in the cache names or lists a record.
+    """
     if not has_capability(user, policy.Cap.STATS_VIEW):
         raise PermissionError("stats.view required")
+    seconds = getattr(settings, "SAFETYNET_DASHBOARD_CACHE_SECONDS", 300)
+    key = _cache_key(f)
+    cached = cache.get(key) if seconds else None
+    if cached is not None:
+        return Dashboard(filters=f, sections=cached.sections, generated_at=cached.generated_at)
+    dash = _compute(user, f)
+    if seconds:
+        cache.set(key, dash, seconds)
+    return dash
+
+
+def _compute(user, f: Filters) -> Dashboard:
     sections: list[Section] = []
     if f.shows("cases"):
         sections.append(_cases_section(user, f))
