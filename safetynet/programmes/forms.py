@@ -272,11 +272,14 @@ class AwarenessEventForm(RecordForm):
                               help_text=gettext_lazy("Children and adults together are everyone reached, as are "
                                                      "women and men together."))
     reached_adults = _count(gettext_lazy("Adults reached"))
+    village_population = _count(gettext_lazy("People living in the village or ward"), required=False,
+                                help_text=gettext_lazy("From the census, if known. The people reached cannot be "
+                                                       "more than this."))
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {k: d[k] for k in ("kind", "held_on", "jurisdiction", "place", "reached_female", "reached_male",
-                                  "reached_children", "reached_adults")}
+                                  "reached_children", "reached_adults", "village_population")}
 
 
 class IECMaterialForm(RecordForm):

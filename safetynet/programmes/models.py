@@ -107,6 +107,9 @@ class AwarenessEvent(ProgrammeRecord):
     reached_adults = models.PositiveIntegerField(_("adults reached"))
     # Stored (female + male, checked against children + adults) so sums stay one column.
     reached = models.PositiveIntegerField(_("people reached"))
+    # The place tree stops at police stations and carries no population, so the recorder gives the
+    # village's (or ward's) census population when known; more people reached than live there is refused.
+    village_population = models.PositiveIntegerField(_("people living there"), null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on"]

@@ -113,7 +113,7 @@ def record_self_help_group(*, actor, **fields) -> SelfHelpGroup:
 
 def record_awareness_event(*, actor, kind: str, held_on, place: str, jurisdiction, reached_female: int,
                            reached_male: int, reached_children: int, reached_adults: int,
-                           today=None) -> AwarenessEvent:
+                           village_population: int | None = None, today=None) -> AwarenessEvent:
     membership = _membership(actor)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -133,11 +133,17 @@ def record_awareness_event(*, actor, kind: str, held_on, place: str, jurisdictio
                   "the same number of people.") % {"sex": by_sex, "age": by_age}]
         elif by_sex == 0:
             errors["reached_female"] = [_("An event reached at least one person.")]
+    if village_population is not None:
+        _count(village_population, "village_population", errors, minimum=1)
+        if not errors and reached_female + reached_male > village_population:
+            errors["reached_female"] = [
+                _("More people reached (%(reached)s) than live in the place (%(population)s): check the counts "
+                  "or the population.") % {"reached": reached_female + reached_male, "population": village_population}]
     _raise(errors)
     event = AwarenessEvent(owning_agency=membership.agency, jurisdiction=jurisdiction, kind=kind, held_on=held_on,
                            place=place.strip(), reached_female=reached_female, reached_male=reached_male,
                            reached_children=reached_children, reached_adults=reached_adults,
-                           reached=reached_female + reached_male)
+                           reached=reached_female + reached_male, village_population=village_population)
     return _save(actor, membership, event, "programme.awareness_event",
                  {"kind": kind, "held_on": str(held_on), "jurisdiction": jurisdiction.code, "reached": event.reached})
 

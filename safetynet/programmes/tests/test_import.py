@@ -129,6 +129,18 @@ def test_a_service_error_in_a_row_is_reported_too(client_for):
     assert not AwarenessEvent.objects.exists()
 
 
+def test_a_reach_larger_than_the_village_imports_nothing(client_for):
+    content = (b"kind,held_on,district,place,reached_female,reached_male,reached_children,reached_adults,"
+               b"village_population\n"
+               b"street_theatre,2009-03-14,IN-BR-KISH,Belwa haat,120,100,70,150,\n"
+               b"film,2009-03-15,IN-BR-KISH,Chakla,120,100,70,150,200\n")
+    response = _upload(client_for("ngo_kish"), "/programmes/awareness-events/import/", "e.csv", content)
+    assert _problems(response) == [
+        ("3", "reached_female", "More people reached (220) than live in the place (200): check the counts or the "
+                                "population.")]
+    assert not AwarenessEvent.objects.exists()
+
+
 def test_a_wrong_column_is_reported_before_any_row(client_for):
     content = (b"district,vilage,formed_on,members_female,members_male,members_male\n"
                b"IN-BR-KISH,Belwa,not a date,7,5,5\n")

@@ -55,6 +55,9 @@ def test_an_event_is_saved_with_its_reach_and_audited(users, jurisdictions):
      "An event reached at least one person."),
     ({"kind": "rally"}, "kind", "Choose the kind of event."),
     ({"place": "  "}, "place", "Write where the event was held."),
+    ({"village_population": 180}, "reached_female",
+     "More people reached (220) than live in the place (180): check the counts or the population."),
+    ({"village_population": 0}, "village_population", "Enter at least 1."),
 ])
 def test_a_bad_reach_is_refused_and_nothing_saved(users, jurisdictions, overrides, field, message):
     with pytest.raises(ValidationError) as excinfo:
@@ -62,6 +65,11 @@ def test_a_bad_reach_is_refused_and_nothing_saved(users, jurisdictions, override
     assert message in _messages(excinfo)[field]
     assert not AwarenessEvent.objects.exists()
     assert not AuditEvent.objects.filter(action="programme.awareness_event").exists()
+
+
+def test_a_reach_within_the_village_population_is_kept(users, jurisdictions):
+    event = _event(users, jurisdictions, village_population=220)
+    assert event.village_population == 220 and event.reached == 220
 
 
 def test_an_event_in_the_future_is_refused(users, jurisdictions):
