@@ -22,10 +22,9 @@ setup: $(VENV)/.installed
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@# Reference figures for researchers (NCRB 2018, CTDC's synthetic dataset), when ../shared is beside the checkout.
-	@if [ -f ../shared/data/ctdc/CTDC_VPsynthetic_condensed.csv ]; then \
-	  $(DEV_ENV) $(BIN)/python manage.py load_reference_data --ncrb-2018 ../shared/data/ncrb/ncrb2018_bsnandhini >/dev/null \
-	  && $(DEV_ENV) $(BIN)/python manage.py load_ctdc_reference --ncrb-2018 ../shared/data/ncrb/ncrb2018_bsnandhini >/dev/null; fi
+	@# Reference figures for researchers (NCRB 2018, CTDC's synthetic dataset; shipped in safetynet/research/data/).
+	$(DEV_ENV) $(BIN)/python manage.py load_reference_data --ncrb-2018 safetynet/research/data/ncrb2018 >/dev/null
+	$(DEV_ENV) $(BIN)/python manage.py load_ctdc_reference --ncrb-2018 safetynet/research/data/ncrb2018 >/dev/null
 	@echo ""
 	@echo "SafetyNet is at http://$(HOST):$(PORT)/  — stop it with Ctrl+C."
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload

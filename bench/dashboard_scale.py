@@ -658,6 +658,9 @@ def main() -> int:
                     help="seconds to wait for a page (and the app's statement_timeout)")
     ap.add_argument("--no-warmup", dest="warmup", action="store_false", help="no untimed first GET per URL")
     ap.add_argument("--env", default="development", choices=["development", "test"], help="SAFETYNET_ENV")
+    ap.add_argument("--cache-seconds", type=int, default=None,
+                    help="SAFETYNET_DASHBOARD_CACHE_SECONDS for the app (0: every request counts again; "
+                         "default: the app's own, 300)")
     ap.add_argument("--explain", type=int, default=4, help="EXPLAIN ANALYZE this many slowest queries")
     ap.add_argument("--plan-lines", type=int, default=18, help="plan lines per query in the doc")
     ap.add_argument("--nice", type=int, default=10, help="niceness of migrate/seed/setup children")
@@ -710,6 +713,8 @@ def main() -> int:
     # The app's queries are cancelled by PostgreSQL after --timeout (libpq reads PGOPTIONS), so a
     # runaway query does not keep a core busy after the client gave up.
     app_env = dict(env, PGOPTIONS=f"-c statement_timeout={int(args.timeout * 1000)}")
+    if args.cache_seconds is not None:
+        app_env["SAFETYNET_DASHBOARD_CACHE_SECONDS"] = str(args.cache_seconds)
     nice = ["nice", "-n", str(args.nice)] if args.nice and shutil.which("nice") else []
     me = str(Path(__file__).resolve())
     result: dict = {"persons": args.persons, "database": db_url.rsplit("/", 1)[-1], "timings": {}}

@@ -15,7 +15,6 @@ import csv
 import hashlib
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,8 +28,11 @@ CTDC_TITLE = "CTDC Global Victim-Perpetrator Synthetic Dataset (condensed)"
 CTDC_SOURCE = ("Source: Counter-Trafficking Data Collaborative (CTDC), IOM — Global Victim-Perpetrator Synthetic "
                "Dataset (synthetic data; terms: ctdatacollaborative.org/terms-use); see ../shared/data/ctdc/SOURCE.md")
 CTDC_SHA256 = "1ce1c5a7bccab2e8baeab7dd8f06f70e657aabf411ebaf5d3fb9c2d15064fb8f"
-CTDC_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "ctdc" / "CTDC_VPsynthetic_condensed.csv"
-NCRB_2018_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "ncrb" / "ncrb2018_bsnandhini"
+# The copies shipped in research/data/ (byte-for-byte from ../shared/data/, credited in its SOURCE.md),
+# so the reference figures load on any machine, with or without ../shared beside the checkout.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CTDC_FILE = DATA_DIR / "CTDC_VPsynthetic_condensed.csv"
+NCRB_2018_DIR = DATA_DIR / "ncrb2018"
 CTDC_COLUMNS = {
     "yearRegister": "year_register", "gender": "gender", "majorityStatus": "majority_status",
     "isForcedLabour": "is_forced_labour", "isSexualExploit": "is_sexual_exploit", "UN_COO_Region": "coo_region",
