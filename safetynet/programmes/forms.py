@@ -200,6 +200,8 @@ class RecordForm(forms.Form):
         return self.lookups
 
     def service_kwargs(self) -> dict:
+        """The service's keyword arguments from the cleaned fields: every record form defines it
+        (this base class is never used on its own)."""
         raise NotImplementedError
 
     def record(self, actor):
